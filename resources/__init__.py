@@ -1,0 +1,1 @@
+"""Data files shipped with smsdesk: sample list, icons, compiled translations."""

@@ -1,0 +1,50 @@
+"""The core's message catalogue: user-facing text produced outside the GUI.
+
+The GUI translates its own strings with Qt's ``tr()``; errors, CLI output and provider messages
+come from the Qt-free layers and are translated here.  Every ``tr("...")`` literal in the
+package must have a Simplified Chinese entry in :mod:`smsdesk.catalogue_zh`; a test walks the
+source to make sure.
+"""
+
+from __future__ import annotations
+
+import locale
+import os
+from typing import Any
+
+from smsdesk.catalogue_zh import CATALOGUE_ZH
+
+SUPPORTED = ("en", "zh_CN")
+_language = "en"
+
+
+def detect_language() -> str:
+    """The language the user's system asks for, limited to the ones we ship."""
+    for var in ("SMSDESK_LANG", "LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"):
+        value = os.environ.get(var)
+        if value:
+            return "zh_CN" if value.lower().startswith("zh") else "en"
+    try:
+        loc = locale.getlocale()[0] or ""
+    except ValueError:
+        loc = ""
+    return "zh_CN" if loc.lower().startswith(("zh", "chinese")) else "en"
+
+
+def set_language(language: str) -> None:
+    global _language
+    _language = "zh_CN" if language.lower().startswith("zh") else "en"
+
+
+def current_language() -> str:
+    return _language
+
+
+def tr(text: str, **fields: Any) -> str:
+    """Translate ``text`` to the current language and fill in ``{field}`` placeholders."""
+    if _language == "zh_CN":
+        text = CATALOGUE_ZH.get(text, text)
+    return text.format(**fields) if fields else text
+
+
+set_language(detect_language())
