@@ -2,7 +2,7 @@
 
 The GUI translates its own strings with Qt's ``tr()``; errors, CLI output and provider messages
 come from the Qt-free layers and are translated here.  Every ``tr("...")`` literal in the
-package must have a Simplified Chinese entry in :mod:`smsdesk.catalogue_zh`; a test walks the
+package must have a Simplified Chinese entry in :mod:`smsdesk.locale_zh`; a test walks the
 source to make sure.
 """
 
@@ -12,7 +12,7 @@ import locale
 import os
 from typing import Any
 
-from smsdesk.catalogue_zh import CATALOGUE_ZH
+from smsdesk.locale_zh import CATALOGUE_ZH
 
 SUPPORTED = ("en", "zh_CN")
 _language = "en"

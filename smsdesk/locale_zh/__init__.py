@@ -1,0 +1,15 @@
+"""Simplified Chinese for every message the Qt-free layers show to a user.
+
+One module per layer keeps the lists short; keys are the English text exactly as written in the
+``tr()`` call.
+"""
+
+from smsdesk.locale_zh import cli, core, importers, providers, storage
+
+CATALOGUE_ZH: dict[str, str] = {
+    **core.MESSAGES,
+    **providers.MESSAGES,
+    **importers.MESSAGES,
+    **storage.MESSAGES,
+    **cli.MESSAGES,
+}

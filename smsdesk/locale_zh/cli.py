@@ -1,0 +1,4 @@
+"""Simplified Chinese for the cli layer."""
+
+MESSAGES: dict[str, str] = {
+}

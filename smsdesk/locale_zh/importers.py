@@ -1,0 +1,4 @@
+"""Simplified Chinese for the importers layer."""
+
+MESSAGES: dict[str, str] = {
+}

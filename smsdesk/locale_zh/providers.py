@@ -1,0 +1,4 @@
+"""Simplified Chinese for the providers layer."""
+
+MESSAGES: dict[str, str] = {
+}

@@ -1,0 +1,4 @@
+"""Simplified Chinese for the storage layer."""
+
+MESSAGES: dict[str, str] = {
+}
