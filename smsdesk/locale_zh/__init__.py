@@ -4,7 +4,7 @@ One module per layer keeps the lists short; keys are the English text exactly as
 ``tr()`` call.
 """
 
-from smsdesk.locale_zh import cli, core, importers, providers, storage
+from smsdesk.locale_zh import app, cli, core, importers, providers, storage
 
 CATALOGUE_ZH: dict[str, str] = {
     **core.MESSAGES,
@@ -12,4 +12,5 @@ CATALOGUE_ZH: dict[str, str] = {
     **importers.MESSAGES,
     **storage.MESSAGES,
     **cli.MESSAGES,
+    **app.MESSAGES,
 }

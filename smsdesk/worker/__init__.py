@@ -1,0 +1,1 @@
+"""The bridge between the Qt-free engine and the window: threads in, queued signals out."""

@@ -1,0 +1,5 @@
+import sys
+
+from smsdesk.cli.main import main
+
+sys.exit(main())

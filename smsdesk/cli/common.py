@@ -1,0 +1,27 @@
+"""Helpers shared by the subcommands."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from smsdesk.engine.first_run import ensure_first_run
+from smsdesk.storage import Store
+
+Subparsers = Any  # argparse's private _SubParsersAction
+
+
+def open_store() -> Store:
+    """The user's database, with the Sandbox and samples on a brand-new installation."""
+    store = Store.open()
+    ensure_first_run(store)
+    return store
+
+
+def add_json(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--json", action="store_true", help="print the result as JSON")
+
+
+def interactive() -> bool:
+    return sys.stdin is not None and sys.stdin.isatty()

@@ -1,0 +1,77 @@
+"""The ``smsdesk`` command: no arguments opens the window, subcommands drive the same engine."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Callable, Sequence
+
+from smsdesk import __version__
+from smsdesk.cli import cmd_accounts, cmd_lists, cmd_log, cmd_send, cmd_templates
+from smsdesk.cli.output import fail
+from smsdesk.errors import UserFacingError
+from smsdesk.i18n import tr
+from smsdesk.logsetup import log_file, setup_logging
+
+log = logging.getLogger("smsdesk.cli")
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+EXIT_INTERNAL = 70
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="smsdesk",
+        description=tr("Send SMS to your customers through your own cloud SMS account. Without a command, opens the window."),
+    )
+    parser.add_argument("--version", action="version", version=f"smsdesk {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar=tr("COMMAND"))
+    cmd_accounts.register(sub)
+    cmd_lists.register(sub)
+    cmd_templates.register(sub)
+    cmd_send.register(sub)
+    cmd_log.register(sub)
+    emulator = sub.add_parser("emulator", help=tr("Run the local provider emulator (for testing)."), add_help=False)
+    emulator.add_argument("rest", nargs=argparse.REMAINDER)
+    emulator.set_defaults(func=_run_emulator)
+    return parser
+
+
+def _run_emulator(args: argparse.Namespace) -> int:
+    from smsdesk.emulator import main as emulator_main
+
+    return int(emulator_main(args.rest) or 0)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    if not args_list:
+        from smsdesk.gui.app import main as gui_main
+
+        return gui_main()
+    setup_logging()
+    parser = build_parser()
+    args = parser.parse_args(args_list)
+    func: Callable[[argparse.Namespace], int] | None = getattr(args, "func", None)
+    if func is None:
+        parser.print_help()
+        return EXIT_USAGE
+    try:
+        return func(args)
+    except UserFacingError as exc:
+        fail(str(exc))
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        fail(tr("Interrupted."))
+        return 130
+    except Exception:
+        log.exception("internal error in command %s", args.command)
+        fail(tr("Internal error; details were written to {path}", path=log_file()))
+        return EXIT_INTERNAL
+
+
+if __name__ == "__main__":
+    sys.exit(main())

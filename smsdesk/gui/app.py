@@ -1,0 +1,74 @@
+"""Starting the window: language, crash handler, database, first run."""
+
+from __future__ import annotations
+
+import logging
+import sys
+import traceback
+from types import TracebackType
+
+from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from smsdesk import __version__, i18n, paths
+from smsdesk.engine.first_run import ensure_first_run
+from smsdesk.errors import UserFacingError
+from smsdesk.logsetup import setup_logging
+from smsdesk.storage import Store
+
+log = logging.getLogger("smsdesk.gui")
+
+
+def install_translators(app: QApplication, language: str) -> list[QTranslator]:
+    """Load Qt's own and smsdesk's translations for ``language``; returns them to keep alive."""
+    translators: list[QTranslator] = []
+    if language == "zh_CN":
+        qt_base = QTranslator(app)
+        if qt_base.load(QLocale(language), "qtbase", "_", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
+            app.installTranslator(qt_base)
+            translators.append(qt_base)
+        ours = QTranslator(app)
+        if ours.load(str(paths.translations_dir() / f"smsdesk_{language}.qm")):
+            app.installTranslator(ours)
+            translators.append(ours)
+        else:
+            log.warning("translation for %s not found", language)
+    return translators
+
+
+def _excepthook(kind: type[BaseException], value: BaseException, tb: TracebackType | None) -> None:
+    log.error("unhandled exception", exc_info=(kind, value, tb))
+    from smsdesk.gui.feedback import show_crash
+
+    show_crash(None, "".join(traceback.format_exception(kind, value, tb)))
+
+
+def create_application(argv: list[str] | None = None) -> QApplication:
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(argv or sys.argv[:1])
+    app.setApplicationName("smsdesk")
+    app.setApplicationDisplayName("smsdesk")
+    app.setApplicationVersion(__version__)
+    app.setOrganizationName("smsdesk")
+    language = i18n.current_language()
+    app.setProperty("smsdesk_translators", install_translators(app, language))
+    return app
+
+
+def main() -> int:
+    setup_logging()
+    app = create_application()
+    sys.excepthook = _excepthook
+    try:
+        store = Store.open()
+        ensure_first_run(store)
+    except UserFacingError as exc:
+        QMessageBox.critical(None, "smsdesk", str(exc))
+        return 1
+    from smsdesk.gui.main_window import MainWindow
+
+    window = MainWindow(store)
+    window.show()
+    code = app.exec()
+    store.close()
+    return code

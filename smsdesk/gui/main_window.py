@@ -1,0 +1,140 @@
+"""The main window: a navigation list on the left, one pane at a time on the right."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QSize
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QWidget,
+)
+
+from smsdesk import __version__
+from smsdesk.gui.accounts_pane import AccountsPane
+from smsdesk.gui.recipients_pane import RecipientsPane
+from smsdesk.gui.sendlog_pane import SendLogPane
+from smsdesk.gui.settings import app_settings
+from smsdesk.gui.templates_pane import TemplatesPane
+from smsdesk.storage import Store
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, store: Store) -> None:
+        super().__init__()
+        self.store = store
+        self.setWindowTitle(self.tr("smsdesk — SMS to your customers"))
+        self.setMinimumSize(QSize(960, 600))
+
+        self.accounts = AccountsPane(store)
+        self.templates = TemplatesPane(store)
+        self.recipients = RecipientsPane(store)
+        self.send_log = SendLogPane(store)
+
+        self.nav = QListWidget()
+        self.nav.setObjectName("navigation")
+        self.nav.setFixedWidth(150)
+        self.nav.setIconSize(QSize(20, 20))
+        self.stack = QStackedWidget()
+        for title, pane in (
+            (self.tr("Templates"), self.templates),
+            (self.tr("Recipients"), self.recipients),
+            (self.tr("Send log"), self.send_log),
+            (self.tr("Accounts"), self.accounts),
+        ):
+            QListWidgetItem(title, self.nav)
+            self.stack.addWidget(pane)
+        self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+        self.nav.setCurrentRow(0)
+
+        central = QWidget()
+        layout = QHBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.nav)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+        self.statusBar().showMessage(self.tr("Ready"))
+
+        # Panes talk to each other only through the window.
+        self.recipients.lists_changed.connect(self.templates.reload_lists)
+        self.accounts.accounts_changed.connect(self.templates.reload_accounts)
+        self.templates.campaign_started.connect(self._campaign_started)
+        self.send_log.status_message.connect(self.statusBar().showMessage)
+        self._build_menu()
+        self._restore_geometry()
+
+    def _build_menu(self) -> None:
+        file_menu = self.menuBar().addMenu(self.tr("&File"))
+        import_action = QAction(self.tr("&Import customer list…"), self)
+        import_action.setShortcut(QKeySequence("Ctrl+I"))
+        import_action.triggered.connect(self._import_list)
+        file_menu.addAction(import_action)
+        file_menu.addSeparator()
+        quit_action = QAction(self.tr("&Quit"), self)
+        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
+        quit_action.triggered.connect(self.close)
+        file_menu.addAction(quit_action)
+
+        view_menu = self.menuBar().addMenu(self.tr("&View"))
+        for row, (label, key) in enumerate(
+            (
+                (self.tr("Templates"), "Ctrl+1"),
+                (self.tr("Recipients"), "Ctrl+2"),
+                (self.tr("Send log"), "Ctrl+3"),
+                (self.tr("Accounts"), "Ctrl+4"),
+            )
+        ):
+            action = QAction(label, self)
+            action.setShortcut(QKeySequence(key))
+            action.triggered.connect(lambda _checked=False, r=row: self.nav.setCurrentRow(r))
+            view_menu.addAction(action)
+
+        help_menu = self.menuBar().addMenu(self.tr("&Help"))
+        about = QAction(self.tr("&About smsdesk"), self)
+        about.triggered.connect(self._about)
+        help_menu.addAction(about)
+
+    def show_pane(self, pane: QWidget) -> None:
+        self.nav.setCurrentRow(self.stack.indexOf(pane))
+
+    def _import_list(self) -> None:
+        self.show_pane(self.recipients)
+        self.recipients.import_clicked()
+
+    def _campaign_started(self, campaign_id: int, account: str, signature: str) -> None:
+        self.show_pane(self.send_log)
+        self.send_log.start_campaign(campaign_id, account, signature)
+
+    def _about(self) -> None:
+        QMessageBox.about(
+            self,
+            self.tr("About smsdesk"),
+            self.tr(
+                "<b>smsdesk {version}</b><p>Send SMS notifications and promotions to your customers "
+                "through your own cloud SMS account.</p><p>Built with Qt (PySide6, LGPL), httpx, "
+                "keyring, openpyxl, python-calamine, phonenumbers and platformdirs.</p>"
+            ).replace("{version}", __version__),
+        )
+
+    def _restore_geometry(self) -> None:
+        settings = app_settings()
+        geometry = settings.value("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1180, 720)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.send_log.is_sending() and not self.send_log.confirm_stop():
+            event.ignore()
+            return
+        self.send_log.stop()
+        app_settings().setValue("window/geometry", self.saveGeometry())
+        event.accept()
+
+
