@@ -136,7 +136,7 @@ def cmd_send(args: argparse.Namespace) -> int:
         **plan.summary(),
         "states": counts,
         "paused_reason": result.paused_reason,
-        "messages": [
+        "per_message": [
             {"id": r.id, "phone": r.phone, "name": r.name, "text": r.text, "segments": r.segments,
              "state": r.state, "provider_id": r.provider_id, "error_kind": r.error_kind,
              "error_code": r.error_code, "error_message": r.error_message}

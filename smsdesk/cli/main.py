@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
 
@@ -64,6 +65,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UserFacingError as exc:
         fail(str(exc))
         return EXIT_FAILED
+    except BrokenPipeError:
+        # The reader went away (e.g. `smsdesk log | head`); nothing more to say.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_OK
     except KeyboardInterrupt:
         fail(tr("Interrupted."))
         return 130

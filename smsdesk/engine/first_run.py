@@ -16,7 +16,7 @@ def sample_list_name() -> str:
 def sample_template() -> Template:
     return Template(
         name=tr("Members' day"),
-        body=tr("{name}, this Saturday is members' day: 20% off everything, and you have {积分|0} points to spend. See you soon!"),
+        body=tr("{name}, members get 20% off this Saturday! You have {积分|0} points."),
         kind="marketing",
     )
 

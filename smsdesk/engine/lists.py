@@ -59,7 +59,7 @@ def import_list(
     saved = store.lists.save(
         name,
         region=region,
-        columns=result.columns,
+        columns=result.variables,
         source_file=str(path),
         recipients=((r.row_no, r.phone, r.name, r.fields) for r in result.recipients),
         replace=replace,

@@ -11,23 +11,19 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 from smsdesk.logsetup import log_file, redact
 
 
-def _t(text: str) -> str:
-    return QCoreApplication.translate("Feedback", text)
-
-
 def show_error(parent: QWidget | None, message: str) -> None:
-    QMessageBox.warning(parent, _t("smsdesk"), message)
+    QMessageBox.warning(parent, QCoreApplication.translate("Feedback", "smsdesk"), message)
 
 
 def show_info(parent: QWidget | None, message: str) -> None:
-    QMessageBox.information(parent, _t("smsdesk"), message)
+    QMessageBox.information(parent, QCoreApplication.translate("Feedback", "smsdesk"), message)
 
 
 def show_crash(parent: QWidget | None, details: str) -> None:
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Critical)
-    box.setWindowTitle(_t("smsdesk"))
-    box.setText(_t("Something went wrong inside smsdesk. Your saved data is safe."))
-    box.setInformativeText(_t("The details were written to the log file:") + "\n" + log_file())
+    box.setWindowTitle(QCoreApplication.translate("Feedback", "smsdesk"))
+    box.setText(QCoreApplication.translate("Feedback", "Something went wrong inside smsdesk. Your saved data is safe."))
+    box.setInformativeText(QCoreApplication.translate("Feedback", "The details were written to the log file:") + "\n" + log_file())
     box.setDetailedText(redact(details))
     box.exec()

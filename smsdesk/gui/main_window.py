@@ -23,6 +23,13 @@ from smsdesk.gui.templates_pane import TemplatesPane
 from smsdesk.storage import Store
 
 
+NAV_STYLE = """
+#navigation { border: none; background: palette(window); font-size: 15px; padding-top: 8px; }
+#navigation::item { padding: 10px 14px; border-radius: 6px; margin: 2px 6px; }
+#navigation::item:selected { background: palette(highlight); color: palette(highlighted-text); }
+"""
+
+
 class MainWindow(QMainWindow):
     def __init__(self, store: Store) -> None:
         super().__init__()
@@ -37,8 +44,8 @@ class MainWindow(QMainWindow):
 
         self.nav = QListWidget()
         self.nav.setObjectName("navigation")
-        self.nav.setFixedWidth(150)
-        self.nav.setIconSize(QSize(20, 20))
+        self.nav.setFixedWidth(160)
+        self.nav.setStyleSheet(NAV_STYLE)
         self.stack = QStackedWidget()
         for title, pane in (
             (self.tr("Templates"), self.templates),

@@ -7,6 +7,7 @@ Each model keeps only the rows fetched so far; Qt asks for more (``canFetchMore`
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
@@ -19,6 +20,15 @@ from smsdesk.storage.journal import LogFilter, LogRow
 from smsdesk.storage.lists import Recipient
 
 PAGE = 500
+
+
+def local_time(utc_stamp: str) -> str:
+    """A journal timestamp (UTC, ISO 8601) as the owner's clock shows it."""
+    try:
+        moment = datetime.strptime(utc_stamp[:19], "%Y-%m-%dT%H:%M:%S").replace(tzinfo=UTC)
+    except ValueError:
+        return utc_stamp
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M:%S")
 Index = QModelIndex | QPersistentModelIndex
 
 
@@ -161,7 +171,7 @@ class LogModel(QAbstractTableModel):
         column = self.COLUMNS[index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
             if column == "time":
-                return r.created_at[:19].replace("T", " ")
+                return local_time(r.created_at)
             if column == "state":
                 return state_label(r.state)
             if column == "error":

@@ -118,6 +118,11 @@ class TemplatesPane(QWidget):
         self.send_button = QPushButton(self.tr("Send…"))
         self.send_button.setObjectName("sendButton")
         self.send_button.setDefault(True)
+        self.send_button.setMinimumWidth(120)
+        self.send_button.setStyleSheet(
+            "#sendButton { background: #1a73e8; color: white; font-weight: 600; padding: 6px 18px;"
+            " border-radius: 5px; } #sendButton:disabled { background: #9bb7e0; }"
+        )
         self.send_button.clicked.connect(self.send_clicked)
         nav = QHBoxLayout()
         nav.addWidget(self.preview_title, 1)
@@ -136,10 +141,10 @@ class TemplatesPane(QWidget):
         right = QVBoxLayout()
         right.addLayout(form)
         right.addWidget(QLabel(self.tr("Message")))
-        right.addWidget(self.editor, 1)
+        right.addWidget(self.editor, 2)
         right.addLayout(editor_bar)
         right.addWidget(self.issues)
-        right.addWidget(preview_box)
+        right.addWidget(preview_box, 1)
         right.addLayout(send_row)
         layout = QHBoxLayout(self)
         layout.addLayout(left)

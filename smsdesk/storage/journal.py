@@ -279,7 +279,7 @@ class Journal:
             for rep in reports:
                 final_at = (rep.at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ") if rep.at else now)
                 if rep.state is ReportState.DELIVERED:
-                    values: tuple[object, ...] = ("delivered", None, rep.code or None, rep.description or None)
+                    values: tuple[object, ...] = ("delivered", None, None, None)
                 else:
                     values = ("failed", str(ErrorKind.UNDELIVERED), rep.code, rep.description)
                 changed += self._conn.execute(

@@ -1,0 +1,517 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN">
+<context>
+    <name>AccountsPane</name>
+    <message>
+        <source>Add account</source>
+        <translation>添加账户</translation>
+    </message>
+    <message>
+        <source>Accounts</source>
+        <translation>账户</translation>
+    </message>
+    <message>
+        <source>Default account</source>
+        <translation>默认账户</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Provider</source>
+        <translation>服务商</translation>
+    </message>
+    <message>
+        <source>Price per SMS</source>
+        <translation>每条短信单价</translation>
+    </message>
+    <message>
+        <source>Most requests per second</source>
+        <translation>每秒最多请求数</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <source>Test connection</source>
+        <translation>测试连接</translation>
+    </message>
+    <message>
+        <source>Sandbox (try without signing up)</source>
+        <translation>沙盒（无需注册即可试用）</translation>
+    </message>
+    <message>
+        <source>Alibaba Cloud SMS</source>
+        <translation>阿里云短信</translation>
+    </message>
+    <message>
+        <source>Tencent Cloud SMS</source>
+        <translation>腾讯云短信</translation>
+    </message>
+    <message>
+        <source>Twilio</source>
+        <translation>Twilio</translation>
+    </message>
+    <message>
+        <source>Other HTTP SMS gateway</source>
+        <translation>其他 HTTP 短信网关</translation>
+    </message>
+    <message>
+        <source>My SMS account</source>
+        <translation>我的短信账户</translation>
+    </message>
+    <message>
+        <source>Fill in the fields and press Save.</source>
+        <translation>请填写各项后点击“保存”。</translation>
+    </message>
+    <message>
+        <source>stored in the system keyring</source>
+        <translation>已保存在系统密码库中</translation>
+    </message>
+    <message>
+        <source>required</source>
+        <translation>必填</translation>
+    </message>
+    <message>
+        <source>default address</source>
+        <translation>默认地址</translation>
+    </message>
+    <message>
+        <source>Endpoint</source>
+        <translation>接入地址</translation>
+    </message>
+    <message>
+        <source>Give the account a name.</source>
+        <translation>请为账户起个名字。</translation>
+    </message>
+    <message>
+        <source>Saved.</source>
+        <translation>已保存。</translation>
+    </message>
+    <message>
+        <source>Remove account</source>
+        <translation>删除账户</translation>
+    </message>
+    <message>
+        <source>Remove the account “%1”?</source>
+        <translation>确定删除账户“%1”吗？</translation>
+    </message>
+    <message>
+        <source>Testing…</source>
+        <translation>正在测试……</translation>
+    </message>
+    <message>
+        <source>Connection works.</source>
+        <translation>连接正常。</translation>
+    </message>
+    <message>
+        <source>Connection failed.</source>
+        <translation>连接失败。</translation>
+    </message>
+</context>
+<context>
+    <name>ConfirmSendDialog</name>
+    <message>
+        <source>Send messages?</source>
+        <translation>确认发送？</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;Send &lt;b&gt;%1&lt;/b&gt; messages through &lt;b&gt;%2&lt;/b&gt;.&lt;/p&gt;&lt;p&gt;%3 SMS in all, about &lt;b&gt;%4 %5&lt;/b&gt;.&lt;/p&gt;</source>
+        <translation>&lt;p&gt;将通过 &lt;b&gt;%2&lt;/b&gt; 发送 &lt;b&gt;%1&lt;/b&gt; 条短信。&lt;/p&gt;&lt;p&gt;共计费 %3 条，约 &lt;b&gt;%4 %5&lt;/b&gt;。&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;%1 customers are on the opt-out list and will be skipped.&lt;/p&gt;</source>
+        <translation>&lt;p&gt;有 %1 位客户在退订名单中，将被跳过。&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>Send now</source>
+        <translation>立即发送</translation>
+    </message>
+</context>
+<context>
+    <name>Feedback</name>
+    <message>
+        <source>smsdesk</source>
+        <translation>smsdesk</translation>
+    </message>
+    <message>
+        <source>Something went wrong inside smsdesk. Your saved data is safe.</source>
+        <translation>smsdesk 内部出错了。您保存的数据是安全的。</translation>
+    </message>
+    <message>
+        <source>The details were written to the log file:</source>
+        <translation>详细信息已写入日志文件：</translation>
+    </message>
+</context>
+<context>
+    <name>LogModel</name>
+    <message>
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <source>Campaign</source>
+        <translation>群发任务</translation>
+    </message>
+    <message>
+        <source>Account</source>
+        <translation>账户</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>手机号</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>SMS</source>
+        <translation>条数</translation>
+    </message>
+    <message>
+        <source>Error</source>
+        <translation>错误</translation>
+    </message>
+    <message>
+        <source>Text</source>
+        <translation>内容</translation>
+    </message>
+    <message>
+        <source>Provider id</source>
+        <translation>服务商编号</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>smsdesk — SMS to your customers</source>
+        <translation>smsdesk — 给客户发短信</translation>
+    </message>
+    <message>
+        <source>Templates</source>
+        <translation>短信模板</translation>
+    </message>
+    <message>
+        <source>Recipients</source>
+        <translation>客户名单</translation>
+    </message>
+    <message>
+        <source>Send log</source>
+        <translation>发送记录</translation>
+    </message>
+    <message>
+        <source>Accounts</source>
+        <translation>账户</translation>
+    </message>
+    <message>
+        <source>Ready</source>
+        <translation>就绪</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <source>&amp;Import customer list…</source>
+        <translation>导入客户名单(&amp;I)…</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>查看(&amp;V)</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <source>&amp;About smsdesk</source>
+        <translation>关于 smsdesk(&amp;A)</translation>
+    </message>
+    <message>
+        <source>About smsdesk</source>
+        <translation>关于 smsdesk</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;smsdesk {version}&lt;/b&gt;&lt;p&gt;Send SMS notifications and promotions to your customers through your own cloud SMS account.&lt;/p&gt;&lt;p&gt;Built with Qt (PySide6, LGPL), httpx, keyring, openpyxl, python-calamine, phonenumbers and platformdirs.&lt;/p&gt;</source>
+        <translation>&lt;b&gt;smsdesk {version}&lt;/b&gt;&lt;p&gt;通过您自己的云短信账户，给客户发送通知和促销短信。&lt;/p&gt;&lt;p&gt;基于 Qt（PySide6，LGPL）、httpx、keyring、openpyxl、python-calamine、phonenumbers 和 platformdirs 构建。&lt;/p&gt;</translation>
+    </message>
+</context>
+<context>
+    <name>RecipientsModel</name>
+    <message>
+        <source>Row</source>
+        <translation>行号</translation>
+    </message>
+    <message>
+        <source>Phone</source>
+        <translation>手机号</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+</context>
+<context>
+    <name>RecipientsPane</name>
+    <message>
+        <source>Import list…</source>
+        <translation>导入名单…</translation>
+    </message>
+    <message>
+        <source>Excel (.xlsx, .xls), LibreOffice (.ods) or CSV; you can also drop a file here.</source>
+        <translation>支持 Excel（.xlsx、.xls）、LibreOffice（.ods）或 CSV；也可以把文件拖到这里。</translation>
+    </message>
+    <message>
+        <source>Remove list</source>
+        <translation>删除名单</translation>
+    </message>
+    <message>
+        <source>Customer lists</source>
+        <translation>客户名单</translation>
+    </message>
+    <message>
+        <source>Cancel import</source>
+        <translation>取消导入</translation>
+    </message>
+    <message>
+        <source>%1 (%2)</source>
+        <translation>%1（%2）</translation>
+    </message>
+    <message>
+        <source>No customer list yet</source>
+        <translation>还没有客户名单</translation>
+    </message>
+    <message>
+        <source>Import an Excel or CSV file with a column of phone numbers.</source>
+        <translation>请导入一个包含手机号列的 Excel 或 CSV 文件。</translation>
+    </message>
+    <message>
+        <source>%1 recipients · columns you can use in messages: %2</source>
+        <translation>%1 位客户 · 短信中可用的列：%2</translation>
+    </message>
+    <message>
+        <source>Import customer list</source>
+        <translation>导入客户名单</translation>
+    </message>
+    <message>
+        <source>Spreadsheets (%1)</source>
+        <translation>表格文件（%1）</translation>
+    </message>
+    <message>
+        <source>Name of the new list:</source>
+        <translation>新名单的名称：</translation>
+    </message>
+    <message>
+        <source>%1 rows read: %2 imported, %3 duplicates, %4 opted out, %5 rejected.</source>
+        <translation>读取 %1 行：导入 %2 个，重复 %3 个，已退订 %4 个，拒收 %5 行。</translation>
+    </message>
+    <message>
+        <source>Row %1: %2</source>
+        <translation>第 %1 行：%2</translation>
+    </message>
+    <message>
+        <source>Remove the list “%1”? Sent messages stay in the log.</source>
+        <translation>确定删除名单“%1”吗？已发送的短信仍保留在发送记录中。</translation>
+    </message>
+</context>
+<context>
+    <name>SandboxPhoneDialog</name>
+    <message>
+        <source>Sandbox phone</source>
+        <translation>沙盒手机</translation>
+    </message>
+    <message>
+        <source>Messages the Sandbox delivered. Nothing sent through the Sandbox leaves this computer.</source>
+        <translation>沙盒送达的短信。通过沙盒发送的内容不会离开这台电脑。</translation>
+    </message>
+    <message>
+        <source>The Sandbox has not delivered any message yet.</source>
+        <translation>沙盒还没有送达任何短信。</translation>
+    </message>
+</context>
+<context>
+    <name>SendLogPane</name>
+    <message>
+        <source>Messages you send appear here with their delivery state.</source>
+        <translation>您发送的短信会显示在这里，并附有送达状态。</translation>
+    </message>
+    <message>
+        <source>Stop sending</source>
+        <translation>停止发送</translation>
+    </message>
+    <message>
+        <source>All states</source>
+        <translation>全部状态</translation>
+    </message>
+    <message>
+        <source>Search number, name or text</source>
+        <translation>搜索号码、姓名或内容</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <source>View as recipient</source>
+        <translation>以收件人视角查看</translation>
+    </message>
+    <message>
+        <source>See what the Sandbox delivered, as the customer&apos;s phone shows it.</source>
+        <translation>按客户手机上的样子查看沙盒送达的短信。</translation>
+    </message>
+    <message>
+        <source>%1 messages</source>
+        <translation>%1 条短信</translation>
+    </message>
+    <message>
+        <source>A campaign is already being sent; wait for it to finish.</source>
+        <translation>已有群发任务正在发送，请等待其完成。</translation>
+    </message>
+    <message>
+        <source>Sending…</source>
+        <translation>正在发送……</translation>
+    </message>
+    <message>
+        <source>Sending: %1 of %2 · %3 accepted · %4 refused · %5/s · about %6 s left</source>
+        <translation>正在发送：%1 / %2 · 已受理 %3 · 被拒 %4 · 每秒 %5 条 · 约剩 %6 秒</translation>
+    </message>
+    <message>
+        <source>All messages handed to the provider. Waiting for delivery reports…</source>
+        <translation>所有短信已提交给服务商，正在等待送达报告……</translation>
+    </message>
+    <message>
+        <source>Done: %1 delivered, %2 failed, %3 waiting for a report.</source>
+        <translation>完成：已送达 %1 条，失败 %2 条，%3 条等待送达报告。</translation>
+    </message>
+    <message>
+        <source>Stopping after the request in flight…</source>
+        <translation>当前请求完成后停止……</translation>
+    </message>
+    <message>
+        <source>Stop sending?</source>
+        <translation>停止发送？</translation>
+    </message>
+    <message>
+        <source>A campaign is being sent. Stop it? Messages not yet sent stay queued and can be resumed.</source>
+        <translation>群发任务正在发送。要停止吗？尚未发送的短信会保留在队列中，之后可以继续。</translation>
+    </message>
+</context>
+<context>
+    <name>TemplateEditor</name>
+    <message>
+        <source>Write your message. Put a column name in braces, e.g. {name}, to personalise it.</source>
+        <translation>在此编写短信。用花括号写列名（如 {name}）即可为每位客户个性化。</translation>
+    </message>
+</context>
+<context>
+    <name>TemplatesPane</name>
+    <message>
+        <source>New template</source>
+        <translation>新建模板</translation>
+    </message>
+    <message>
+        <source>Templates</source>
+        <translation>短信模板</translation>
+    </message>
+    <message>
+        <source>Notification</source>
+        <translation>通知</translation>
+    </message>
+    <message>
+        <source>Marketing</source>
+        <translation>营销推广</translation>
+    </message>
+    <message>
+        <source>Verification code</source>
+        <translation>验证码</translation>
+    </message>
+    <message>
+        <source>Insert variable</source>
+        <translation>插入变量</translation>
+    </message>
+    <message>
+        <source>Save template</source>
+        <translation>保存模板</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Send to</source>
+        <translation>发送给</translation>
+    </message>
+    <message>
+        <source>Send through</source>
+        <translation>发送账户</translation>
+    </message>
+    <message>
+        <source>◀ Previous</source>
+        <translation>◀ 上一位</translation>
+    </message>
+    <message>
+        <source>Next ▶</source>
+        <translation>下一位 ▶</translation>
+    </message>
+    <message>
+        <source>Send…</source>
+        <translation>发送…</translation>
+    </message>
+    <message>
+        <source>Message</source>
+        <translation>短信内容</translation>
+    </message>
+    <message>
+        <source>%1 (%2 customers)</source>
+        <translation>%1（%2 位客户）</translation>
+    </message>
+    <message>
+        <source>Give the template a name.</source>
+        <translation>请为模板起个名字。</translation>
+    </message>
+    <message>
+        <source>(empty message)</source>
+        <translation>（空短信）</translation>
+    </message>
+    <message>
+        <source>Customer %1 of %2: %3 %4</source>
+        <translation>第 %1 / %2 位客户：%3 %4</translation>
+    </message>
+    <message>
+        <source>No customer to preview</source>
+        <translation>没有可预览的客户</translation>
+    </message>
+    <message>
+        <source>%1 characters · %2 SMS · %3</source>
+        <translation>%1 个字 · %2 条短信 · %3</translation>
+    </message>
+    <message>
+        <source>(too long: the limit is %1)</source>
+        <translation>（太长：上限为 %1）</translation>
+    </message>
+    <message>
+        <source>%1 messages · %2 SMS · about %3 %4</source>
+        <translation>%1 条短信 · 计费 %2 条 · 约 %3 %4</translation>
+    </message>
+</context>
+</TS>
