@@ -22,7 +22,6 @@ from smsdesk.gui.settings import app_settings
 from smsdesk.gui.templates_pane import TemplatesPane
 from smsdesk.storage import Store
 
-
 NAV_STYLE = """
 #navigation { border: none; background: palette(window); font-size: 15px; padding-top: 8px; }
 #navigation::item { padding: 10px 14px; border-radius: 6px; margin: 2px 6px; }

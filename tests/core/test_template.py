@@ -1,6 +1,12 @@
 from __future__ import annotations
 
-from smsdesk.core.template import IssueKind, check_variables, empty_variables, parse_template, render
+from smsdesk.core.template import (
+    IssueKind,
+    check_variables,
+    empty_variables,
+    parse_template,
+    render,
+)
 
 
 def test_variables_render_with_values_and_defaults() -> None:
