@@ -8,7 +8,6 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from smsdesk.core import segments
-from smsdesk.core.phones import normalize_phone
 from smsdesk.core.provider_api import Provider, SendSpec
 from smsdesk.core.sending import SendProgress, SendResult, run_campaign
 from smsdesk.core.template import ParsedTemplate, parse_template, render
@@ -116,6 +115,8 @@ def plan_for_numbers(
     store: Store, account: Account, body: str, numbers: Sequence[str], *, region: str = "CN",
     signature: str | None = None,
 ) -> CampaignPlan:
+    from smsdesk.core.phones import normalize_phone
+
     people: list[Recipient] = []
     seen: set[str] = set()
     for raw in numbers:

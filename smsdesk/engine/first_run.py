@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from smsdesk import paths
-from smsdesk.engine.lists import import_list
 from smsdesk.i18n import tr
 from smsdesk.storage import Store
 from smsdesk.storage.templates import Template
@@ -31,6 +30,10 @@ def ensure_first_run(store: Store) -> bool:
         store.templates.save(sample_template())
         created = True
     if not store.lists.all() and paths.sample_list_path().exists():
+        from smsdesk.engine.lists import (
+            import_list,  # the spreadsheet readers load only when needed
+        )
+
         import_list(store, paths.sample_list_path(), sample_list_name())
         created = True
     return created

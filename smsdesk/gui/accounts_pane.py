@@ -22,14 +22,12 @@ from PySide6.QtWidgets import (
 )
 
 from smsdesk.core.provider_api import AccountField
-from smsdesk.engine.providers import open_provider
 from smsdesk.errors import UserFacingError
 from smsdesk.gui.feedback import show_crash, show_error
 from smsdesk.i18n import tr as core_tr
-from smsdesk.providers import fields_for, provider_classes
+from smsdesk.providers import KINDS, fields_for
 from smsdesk.storage import Store
 from smsdesk.storage.accounts import SANDBOX_PROVIDER, Account
-from smsdesk.storage.secrets import SecretStore
 from smsdesk.worker.tasks import BackgroundTask
 
 
@@ -41,7 +39,6 @@ class AccountsPane(QWidget):
     def __init__(self, store: Store) -> None:
         super().__init__()
         self.store = store
-        self.secrets = SecretStore()
         self._current: Account | None = None
         self._field_edits: dict[str, QLineEdit] = {}
         self._task: BackgroundTask | None = None
@@ -58,7 +55,7 @@ class AccountsPane(QWidget):
 
         self.name = QLineEdit()
         self.provider = QComboBox()
-        for kind in sorted(provider_classes()):
+        for kind in KINDS:
             self.provider.addItem(self._provider_label(kind), kind)
         self.provider.currentIndexChanged.connect(lambda _i: self._build_fields({}))
         self.price = QDoubleSpinBox()
@@ -222,7 +219,9 @@ class AccountsPane(QWidget):
             account.price_per_segment, account.rate_per_second = self.price.value(), self.rate.value()
             self.store.accounts.update(account)
         if secrets:
-            self.secrets.save(account.secret_ref, secrets)
+            from smsdesk.storage.secrets import SecretStore
+
+            SecretStore().save(account.secret_ref, secrets)
         self.reload(select=account.name)
         self.result.setText(self.tr("Saved."))
         self.accounts_changed.emit()
@@ -236,7 +235,9 @@ class AccountsPane(QWidget):
         except UserFacingError as exc:
             show_error(self, str(exc))
             return
-        self.secrets.delete(a.secret_ref, [f.key for f in fields_for(a.provider) if f.secret])
+        from smsdesk.storage.secrets import SecretStore
+
+        SecretStore().delete(a.secret_ref, [f.key for f in fields_for(a.provider) if f.secret])
         self.reload()
         self.accounts_changed.emit()
 
@@ -252,6 +253,8 @@ class AccountsPane(QWidget):
         self.test_button.setEnabled(False)
 
         def job(_progress: Callable[[int, int], None], _cancel: threading.Event) -> str:
+            from smsdesk.engine.providers import open_provider
+
             provider = open_provider(a)
             try:
                 return provider.test_connection()

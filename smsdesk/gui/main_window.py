@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QSize
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
@@ -15,12 +17,14 @@ from PySide6.QtWidgets import (
 )
 
 from smsdesk import __version__
-from smsdesk.gui.accounts_pane import AccountsPane
-from smsdesk.gui.recipients_pane import RecipientsPane
-from smsdesk.gui.sendlog_pane import SendLogPane
 from smsdesk.gui.settings import app_settings
 from smsdesk.gui.templates_pane import TemplatesPane
 from smsdesk.storage import Store
+
+if TYPE_CHECKING:
+    from smsdesk.gui.accounts_pane import AccountsPane
+    from smsdesk.gui.recipients_pane import RecipientsPane
+    from smsdesk.gui.sendlog_pane import SendLogPane
 
 NAV_STYLE = """
 #navigation { border: none; background: palette(window); font-size: 15px; padding-top: 8px; }
@@ -36,25 +40,24 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(self.tr("smsdesk — SMS to your customers"))
         self.setMinimumSize(QSize(960, 600))
 
-        self.accounts = AccountsPane(store)
+        # Only the first pane is built before the window shows; the others are built the first
+        # time they are needed, which keeps start-up close to that of an empty window.
         self.templates = TemplatesPane(store)
-        self.recipients = RecipientsPane(store)
-        self.send_log = SendLogPane(store)
+        self._recipients: RecipientsPane | None = None
+        self._send_log: SendLogPane | None = None
+        self._accounts: AccountsPane | None = None
 
         self.nav = QListWidget()
         self.nav.setObjectName("navigation")
         self.nav.setFixedWidth(160)
         self.nav.setStyleSheet(NAV_STYLE)
         self.stack = QStackedWidget()
-        for title, pane in (
-            (self.tr("Templates"), self.templates),
-            (self.tr("Recipients"), self.recipients),
-            (self.tr("Send log"), self.send_log),
-            (self.tr("Accounts"), self.accounts),
-        ):
+        for title in (self.tr("Templates"), self.tr("Recipients"), self.tr("Send log"), self.tr("Accounts")):
             QListWidgetItem(title, self.nav)
-            self.stack.addWidget(pane)
-        self.nav.currentRowChanged.connect(self.stack.setCurrentIndex)
+            self.stack.addWidget(QWidget())
+        self.stack.removeWidget(self.stack.widget(0))
+        self.stack.insertWidget(0, self.templates)
+        self.nav.currentRowChanged.connect(self._show_row)
         self.nav.setCurrentRow(0)
 
         central = QWidget()
@@ -67,12 +70,49 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(self.tr("Ready"))
 
         # Panes talk to each other only through the window.
-        self.recipients.lists_changed.connect(self.templates.reload_lists)
-        self.accounts.accounts_changed.connect(self.templates.reload_accounts)
         self.templates.campaign_started.connect(self._campaign_started)
-        self.send_log.status_message.connect(self.statusBar().showMessage)
         self._build_menu()
         self._restore_geometry()
+
+    def _place(self, row: int, pane: QWidget) -> None:
+        placeholder = self.stack.widget(row)
+        self.stack.insertWidget(row, pane)
+        self.stack.removeWidget(placeholder)
+        placeholder.deleteLater()
+
+    @property
+    def recipients(self) -> RecipientsPane:
+        if self._recipients is None:
+            from smsdesk.gui.recipients_pane import RecipientsPane
+
+            self._recipients = RecipientsPane(self.store)
+            self._recipients.lists_changed.connect(self.templates.reload_lists)
+            self._place(1, self._recipients)
+        return self._recipients
+
+    @property
+    def send_log(self) -> SendLogPane:
+        if self._send_log is None:
+            from smsdesk.gui.sendlog_pane import SendLogPane
+
+            self._send_log = SendLogPane(self.store)
+            self._send_log.status_message.connect(self.statusBar().showMessage)
+            self._place(2, self._send_log)
+        return self._send_log
+
+    @property
+    def accounts(self) -> AccountsPane:
+        if self._accounts is None:
+            from smsdesk.gui.accounts_pane import AccountsPane
+
+            self._accounts = AccountsPane(self.store)
+            self._accounts.accounts_changed.connect(self.templates.reload_accounts)
+            self._place(3, self._accounts)
+        return self._accounts
+
+    def _show_row(self, row: int) -> None:
+        pane = (lambda: self.templates, lambda: self.recipients, lambda: self.send_log, lambda: self.accounts)[row]()
+        self.stack.setCurrentWidget(pane)
 
     def _build_menu(self) -> None:
         file_menu = self.menuBar().addMenu(self.tr("&File"))
@@ -107,6 +147,7 @@ class MainWindow(QMainWindow):
 
     def show_pane(self, pane: QWidget) -> None:
         self.nav.setCurrentRow(self.stack.indexOf(pane))
+        self.stack.setCurrentWidget(pane)
 
     def _import_list(self) -> None:
         self.show_pane(self.recipients)
@@ -136,10 +177,12 @@ class MainWindow(QMainWindow):
             self.resize(1180, 720)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        if self.send_log.is_sending() and not self.send_log.confirm_stop():
+        log = self._send_log
+        if log is not None and log.is_sending() and not log.confirm_stop():
             event.ignore()
             return
-        self.send_log.stop()
+        if log is not None:
+            log.stop()
         app_settings().setValue("window/geometry", self.saveGeometry())
         event.accept()
 

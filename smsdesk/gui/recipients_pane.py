@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
@@ -23,12 +24,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from smsdesk.engine.lists import ListImport, import_list
 from smsdesk.gui.feedback import show_crash, show_error
 from smsdesk.gui.models import RecipientsModel
 from smsdesk.storage import Store
 from smsdesk.storage.lists import RecipientList
 from smsdesk.worker.tasks import BackgroundTask
+
+if TYPE_CHECKING:
+    from smsdesk.engine.lists import ListImport
 
 SPREADSHEETS = "*.xlsx *.xlsm *.xls *.ods *.csv"
 
@@ -145,6 +148,8 @@ class RecipientsPane(QWidget):
         self.import_button.setEnabled(False)
 
         def job(progress: Callable[[int, int], None], cancel: threading.Event) -> ListImport:
+            from smsdesk.engine.lists import import_list
+
             with Store.open() as store:
                 return import_list(store, path, name, progress=progress, cancel=cancel)
 

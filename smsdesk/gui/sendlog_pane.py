@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
@@ -20,10 +22,11 @@ from PySide6.QtWidgets import (
 from smsdesk.core.states import MessageState, state_label
 from smsdesk.gui.feedback import show_crash, show_error
 from smsdesk.gui.models import LogModel
-from smsdesk.gui.sandbox_phone import SandboxPhoneDialog
 from smsdesk.storage import Store
 from smsdesk.storage.journal import LogFilter
-from smsdesk.worker.send_worker import SendWorker
+
+if TYPE_CHECKING:
+    from smsdesk.worker.send_worker import SendWorker
 
 
 class SendLogPane(QWidget):
@@ -116,6 +119,8 @@ class SendLogPane(QWidget):
         if self.worker is not None:
             show_error(self, self.tr("A campaign is already being sent; wait for it to finish."))
             return
+        from smsdesk.worker.send_worker import SendWorker
+
         worker = SendWorker(campaign_id, account, signature)
         worker.progress.connect(self._progress)
         worker.sent.connect(self._sent)
@@ -195,4 +200,6 @@ class SendLogPane(QWidget):
             self.worker = None
 
     def show_sandbox_phone(self) -> None:
+        from smsdesk.gui.sandbox_phone import SandboxPhoneDialog
+
         SandboxPhoneDialog.show_for(self, self.store)

@@ -9,8 +9,6 @@ import traceback
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from smsdesk.core.sending import SendProgress
-from smsdesk.engine.campaigns import send_campaign, wait_for_reports
-from smsdesk.engine.providers import open_provider
 from smsdesk.errors import UserFacingError
 from smsdesk.storage import Store
 
@@ -60,6 +58,9 @@ class SendWorker(QObject):
 
     @Slot()
     def run(self) -> None:
+        from smsdesk.engine.campaigns import send_campaign, wait_for_reports
+        from smsdesk.engine.providers import open_provider
+
         try:
             with Store.open(durable=True) as store:
                 account = store.accounts.get(self.account_name)

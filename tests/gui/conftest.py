@@ -38,5 +38,6 @@ def window(qtbot, smsdesk_home: Path, no_dialogs: list[str]) -> Iterator[object]
     qtbot.addWidget(w)
     w.show()
     yield w
-    w.send_log.stop()
+    if w._send_log is not None:
+        w._send_log.stop()
     store.close()
