@@ -9,7 +9,6 @@ import sys
 from collections.abc import Callable, Sequence
 
 from smsdesk import __version__
-from smsdesk.cli import cmd_accounts, cmd_lists, cmd_log, cmd_send, cmd_templates
 from smsdesk.cli.output import fail
 from smsdesk.errors import UserFacingError
 from smsdesk.i18n import tr
@@ -24,6 +23,10 @@ EXIT_INTERNAL = 70
 
 
 def build_parser() -> argparse.ArgumentParser:
+    # Imported here, not at the top: `smsdesk` without arguments opens the window and should not
+    # pay for loading every command's dependencies first.
+    from smsdesk.cli import cmd_accounts, cmd_lists, cmd_log, cmd_send, cmd_templates
+
     parser = argparse.ArgumentParser(
         prog="smsdesk",
         description=tr("Send SMS to your customers through your own cloud SMS account. Without a command, opens the window."),

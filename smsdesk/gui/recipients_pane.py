@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
-    QInputDialog,
     QLabel,
     QListWidget,
     QMessageBox,
@@ -32,6 +31,8 @@ from smsdesk.worker.tasks import BackgroundTask
 
 if TYPE_CHECKING:
     from smsdesk.engine.lists import ListImport
+    from smsdesk.gui.import_dialog import ImportChoice
+    from smsdesk.importers import FilePreview
 
 SPREADSHEETS = "*.xlsx *.xlsm *.xls *.ods *.csv"
 
@@ -54,6 +55,11 @@ class RecipientsPane(QWidget):
         self.import_button = QPushButton(self.tr("Import list…"))
         self.import_button.setToolTip(self.tr("Excel (.xlsx, .xls), LibreOffice (.ods) or CSV; you can also drop a file here."))
         self.import_button.clicked.connect(self.import_clicked)
+        self.export_button = QPushButton(self.tr("Export rejected rows…"))
+        self.export_button.setToolTip(self.tr("Save the rows that were not imported, with the reason, to fix and import again."))
+        self.export_button.clicked.connect(self.export_rejected_clicked)
+        self.export_button.hide()
+        self._last_import: ListImport | None = None
         self.remove_button = QPushButton(self.tr("Remove list"))
         self.remove_button.clicked.connect(self.remove_clicked)
         left = QVBoxLayout()
@@ -83,7 +89,10 @@ class RecipientsPane(QWidget):
         progress_row.addWidget(self.cancel_button)
         right = QVBoxLayout()
         right.addWidget(self.title)
-        right.addWidget(self.summary)
+        summary_row = QHBoxLayout()
+        summary_row.addWidget(self.summary, 1)
+        summary_row.addWidget(self.export_button)
+        right.addLayout(summary_row)
         right.addLayout(progress_row)
         right.addWidget(self.table, 1)
 
@@ -127,31 +136,54 @@ class RecipientsPane(QWidget):
         )
         return Path(path) if path else None
 
-    def ask_list_name(self, suggested: str) -> str | None:
-        name, ok = QInputDialog.getText(self, self.tr("Import customer list"), self.tr("Name of the new list:"), text=suggested)
-        return name.strip() if ok and name.strip() else None
-
     def import_clicked(self) -> None:
         path = self.choose_file()
         if path is not None:
             self.import_path(path)
 
-    def import_path(self, path: Path, name: str | None = None) -> None:
-        if self._task is not None:
-            return
-        name = name or self.ask_list_name(self._unique_name(path.stem))
-        if not name:
-            return
+    def _busy(self) -> None:
         self.progress.setRange(0, 0)
         self.progress.show()
         self.cancel_button.show()
         self.import_button.setEnabled(False)
 
+    def import_path(self, path: Path) -> None:
+        """Read the first rows, let the owner check the mapping, then import off the GUI thread."""
+        if self._task is not None:
+            return
+        self._busy()
+
+        def job(_progress: Callable[[int, int], None], _cancel: threading.Event) -> FilePreview:
+            from smsdesk.importers import preview_file
+
+            return preview_file(path)
+
+        task = BackgroundTask(job)
+        task.signals.succeeded.connect(lambda preview: self._previewed(path, preview))
+        task.signals.failed.connect(self._import_failed)
+        task.signals.crashed.connect(self._import_crashed)
+        self._task = task.start()
+
+    def _previewed(self, path: Path, preview: FilePreview) -> None:
+        from smsdesk.gui.import_dialog import ImportDialog
+
+        self._finish_task()
+        choice = ImportDialog.ask(self, preview, self._unique_name(path.stem))
+        if choice is not None:
+            self.run_import(path, choice)
+
+    def run_import(self, path: Path, choice: ImportChoice) -> None:
+        self._busy()
+
         def job(progress: Callable[[int, int], None], cancel: threading.Event) -> ListImport:
             from smsdesk.engine.lists import import_list
 
             with Store.open() as store:
-                return import_list(store, path, name, progress=progress, cancel=cancel)
+                return import_list(
+                    store, path, choice.name, sheet=choice.sheet, phone_column=choice.phone_column,
+                    name_column=choice.name_column, region=choice.region, header_row=choice.header_row,
+                    progress=progress, cancel=cancel,
+                )
 
         task = BackgroundTask(job)
         task.signals.progress.connect(self._progress)
@@ -196,6 +228,8 @@ class RecipientsPane(QWidget):
             if len(r.rejected) > 8:
                 text += "\n…"
         self.summary.setText(text)
+        self._last_import = done
+        self.export_button.setVisible(bool(r.rejected))
         self.lists_changed.emit()
 
     def _import_crashed(self, details: str) -> None:
@@ -206,6 +240,32 @@ class RecipientsPane(QWidget):
         self._finish_task()
         if message:
             show_error(self, message)
+
+    def choose_export_path(self, suggested: str) -> Path | None:
+        path, _filter = QFileDialog.getSaveFileName(
+            self, self.tr("Export rejected rows"), suggested, self.tr("Excel workbook (*.xlsx)")
+        )
+        return Path(path) if path else None
+
+    def export_rejected_clicked(self) -> None:
+        done = self._last_import
+        if done is None:
+            return
+        target = self.choose_export_path(self.tr("%1 - rejected rows.xlsx").replace("%1", done.saved.name))
+        if target is None:
+            return
+
+        def job(_progress: Callable[[int, int], None], _cancel: threading.Event) -> Path:
+            from smsdesk.importers import export_rejected
+
+            export_rejected(done.result, target)
+            return target
+
+        task = BackgroundTask(job)
+        task.signals.succeeded.connect(lambda path: self.summary.setText(self.tr("Rejected rows saved to %1").replace("%1", str(path))))
+        task.signals.failed.connect(self._import_failed)
+        task.signals.crashed.connect(self._import_crashed)
+        self._export_task = task.start()
 
     def remove_clicked(self) -> None:
         row = self.list.currentRow()

@@ -26,9 +26,22 @@ def test_import_sample_list_write_name_template_send_and_see_personalised_log(
     window, qtbot, monkeypatch: pytest.MonkeyPatch, no_dialogs: list[str]  # type: ignore[no-untyped-def]
 ) -> None:
     # Import the sample list again through the Recipients pane, as the owner would.
+    from smsdesk.gui.import_dialog import ImportDialog
+
+    shown: list[object] = []
+
+    def accept_detected(cls, parent, preview, suggested):  # type: ignore[no-untyped-def]
+        shown.append(preview)
+        dialog = cls(parent, preview, suggested)
+        dialog.name.setText("My customers")
+        return dialog.choice()
+
+    monkeypatch.setattr(ImportDialog, "ask", classmethod(accept_detected))
     window.show_pane(window.recipients)
-    window.recipients.import_path(paths.sample_list_path(), name="My customers")
+    window.recipients.import_path(paths.sample_list_path())
+    qtbot.waitUntil(lambda: window.recipients._task is None and shown != [], timeout=15000)
     qtbot.waitUntil(lambda: window.recipients._task is None, timeout=15000)
+    assert shown[0].phone_column == "手机号" and shown[0].confident  # type: ignore[attr-defined]
     assert no_dialogs == []
     saved = window.store.lists.get("My customers")
     assert saved.size == 12
@@ -75,7 +88,7 @@ def test_a_broken_file_gets_one_sentence_and_saved_lists_stay(window, qtbot, tmp
     before = [x.name for x in window.store.lists.all()]
     broken = tmp_path / "customers.xlsx"
     broken.write_bytes(b"\x00\x01 not a spreadsheet at all" * 50)
-    window.recipients.import_path(broken, name="Broken")
+    window.recipients.import_path(broken)
     qtbot.waitUntil(lambda: window.recipients._task is None, timeout=15000)
     assert len(no_dialogs) == 1 and "\n" not in no_dialogs[0] and not no_dialogs[0].startswith("CRASH")
     assert [x.name for x in window.store.lists.all()] == before
