@@ -52,7 +52,9 @@ app.exec()
 
 def _time_once(code: str, env: dict[str, str]) -> float:
     start = time.time()
-    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
     return float(out.stdout.strip().splitlines()[-1]) - start
 
 

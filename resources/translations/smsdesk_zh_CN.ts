@@ -151,6 +151,53 @@
     </message>
 </context>
 <context>
+    <name>ImportDialog</name>
+    <message>
+        <source>Import customer list</source>
+        <translation>导入客户名单</translation>
+    </message>
+    <message>
+        <source>(no name column)</source>
+        <translation>（没有姓名列）</translation>
+    </message>
+    <message>
+        <source>List name</source>
+        <translation>名单名称</translation>
+    </message>
+    <message>
+        <source>Sheet “%1” (the file has %2 sheets)</source>
+        <translation>工作表“%1”（文件共有 %2 个工作表）</translation>
+    </message>
+    <message>
+        <source>Sheet</source>
+        <translation>工作表</translation>
+    </message>
+    <message>
+        <source>Phone number column</source>
+        <translation>手机号列</translation>
+    </message>
+    <message>
+        <source>Name column</source>
+        <translation>姓名列</translation>
+    </message>
+    <message>
+        <source>Numbers without +code are from</source>
+        <translation>未写国家代码的号码属于</translation>
+    </message>
+    <message>
+        <source>smsdesk is not sure which column holds the phone numbers. Check the choice above against the rows below.</source>
+        <translation>smsdesk 不确定哪一列是手机号，请对照下面的数据检查上面的选择。</translation>
+    </message>
+    <message>
+        <source>Header found on row %1. Every other column can be used in messages.</source>
+        <translation>表头在第 %1 行。其余各列都可以在短信中使用。</translation>
+    </message>
+    <message>
+        <source>Import</source>
+        <translation>导入</translation>
+    </message>
+</context>
+<context>
     <name>LogModel</name>
     <message>
         <source>Time</source>
@@ -278,6 +325,14 @@
         <translation>支持 Excel（.xlsx、.xls）、LibreOffice（.ods）或 CSV；也可以把文件拖到这里。</translation>
     </message>
     <message>
+        <source>Export rejected rows…</source>
+        <translation>导出未导入的行…</translation>
+    </message>
+    <message>
+        <source>Save the rows that were not imported, with the reason, to fix and import again.</source>
+        <translation>保存未导入的行及原因，改正后可再次导入。</translation>
+    </message>
+    <message>
         <source>Remove list</source>
         <translation>删除名单</translation>
     </message>
@@ -314,16 +369,28 @@
         <translation>表格文件（%1）</translation>
     </message>
     <message>
-        <source>Name of the new list:</source>
-        <translation>新名单的名称：</translation>
-    </message>
-    <message>
         <source>%1 rows read: %2 imported, %3 duplicates, %4 opted out, %5 rejected.</source>
         <translation>读取 %1 行：导入 %2 个，重复 %3 个，已退订 %4 个，拒收 %5 行。</translation>
     </message>
     <message>
         <source>Row %1: %2</source>
         <translation>第 %1 行：%2</translation>
+    </message>
+    <message>
+        <source>Export rejected rows</source>
+        <translation>导出未导入的行</translation>
+    </message>
+    <message>
+        <source>Excel workbook (*.xlsx)</source>
+        <translation>Excel 工作簿 (*.xlsx)</translation>
+    </message>
+    <message>
+        <source>%1 - rejected rows.xlsx</source>
+        <translation>%1 - 未导入的行.xlsx</translation>
+    </message>
+    <message>
+        <source>Rejected rows saved to %1</source>
+        <translation>未导入的行已保存到 %1</translation>
     </message>
     <message>
         <source>Remove the list “%1”? Sent messages stay in the log.</source>

@@ -22,7 +22,14 @@ from phonenumbers import NumberParseException, PhoneNumberFormat, PhoneNumberTyp
 
 from smsdesk.i18n import tr
 
-__all__ = ["PhoneResult", "fast_cn_mobile", "normalize_phone", "phone_cell_text"]
+__all__ = [
+    "PHONE_SEPARATORS",
+    "PhoneResult",
+    "cn_mobile_fullmatch",
+    "fast_cn_mobile",
+    "normalize_phone",
+    "phone_cell_text",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,25 +50,27 @@ class PhoneResult:
         return self.e164 is not None
 
 
-
-
 def _cn_mobile_pattern() -> re.Pattern[str]:
     """The mobile pattern of the Chinese numbering plan, from the ``phonenumbers`` metadata."""
     metadata = phonenumbers.PhoneMetadata.metadata_for_region("CN")
     mobile = metadata.mobile if metadata is not None else None
     if mobile is None or mobile.national_number_pattern is None:
         raise RuntimeError("phonenumbers has no mobile pattern for CN")
-    return re.compile(mobile.national_number_pattern)
+    # ASCII: "\d" must not accept full-width or other Unicode digits.
+    return re.compile(mobile.national_number_pattern, re.ASCII)
 
 
 _CN_MOBILE = _cn_mobile_pattern()
-_CN_MOBILE_SHAPE = re.compile(r"1[3-9]\d{9}")
+# The fast path's test: an 11-character string matching this is a valid Chinese mobile.
+cn_mobile_fullmatch = _CN_MOBILE.fullmatch
 
 # Characters people put between digits; removed before parsing.
-_SEPARATORS = dict.fromkeys(map(ord, " \t\r\n-.()[]_~\u00a0\u2010\u2011\u2012\u2013\u2014\u2015\u2212"))
+PHONE_SEPARATORS = dict.fromkeys(
+    map(ord, " \t-.()[]_~\u00a0\u2010\u2011\u2012\u2013\u2014\u2015\u2212")
+)
 # Characters that separate two numbers typed into one cell.
 _LIST_SPLIT = re.compile(r"[,;、|/\\\n]+")
-_PLAIN = re.compile(r"\+?\d+")
+_PLAIN = re.compile(r"\+?\d+", re.ASCII)
 _SCIENTIFIC = re.compile(r"[+-]?\d+(?:\.\d*)?[eE][+-]?\d+")
 _WHOLE_DECIMAL = re.compile(r"(\d+)\.0+")
 
@@ -69,8 +78,12 @@ _MOBILE_TYPES = frozenset({PhoneNumberType.MOBILE, PhoneNumberType.FIXED_LINE_OR
 
 
 def fast_cn_mobile(digits: str) -> str | None:
-    """``+86`` + ``digits`` when ``digits`` is a valid Chinese mobile, else None (undecided)."""
-    if len(digits) == 11 and _CN_MOBILE_SHAPE.fullmatch(digits) and _CN_MOBILE.fullmatch(digits):
+    """``+86`` + ``digits`` when ``digits`` is a valid Chinese mobile, else None (undecided).
+
+    The pattern is the mobile pattern of ``phonenumbers``' own metadata for China, so a match
+    is a number ``phonenumbers`` accepts too (a property test checks it).
+    """
+    if len(digits) == 11 and cn_mobile_fullmatch(digits):
         return "+86" + digits
     return None
 
@@ -128,19 +141,23 @@ def _normalize_text(text: str, region: str) -> PhoneResult:
     if not text.isascii():
         # Full-width digits, plus sign, brackets and spaces become their ASCII forms.
         text = unicodedata.normalize("NFKC", text).strip()
-    if _SCIENTIFIC.fullmatch(text):
-        return PhoneResult(None, _reason_scientific())
-    whole = _WHOLE_DECIMAL.fullmatch(text)
-    if whole:
-        text = whole.group(1)
-    parts = [part for part in _LIST_SPLIT.split(text) if sum(ch.isdigit() for ch in part) >= 5]
-    if len(parts) > 1:
-        return PhoneResult(None, _reason_several())
-    compact = text.translate(_SEPARATORS).replace("/", "")
-    if not compact:
-        return PhoneResult(None, _reason_empty())
+    if "." in text:
+        whole = _WHOLE_DECIMAL.fullmatch(text)
+        if whole:
+            text = whole.group(1)
+    compact = text.translate(PHONE_SEPARATORS)
     if not _PLAIN.fullmatch(compact):
-        return PhoneResult(None, _reason_not_a_number())
+        # Not digits between separators: scientific notation, several numbers, words.
+        if _SCIENTIFIC.fullmatch(text):
+            return PhoneResult(None, _reason_scientific())
+        parts = [p for p in _LIST_SPLIT.split(text) if sum(ch.isdigit() for ch in p) >= 5]
+        if len(parts) > 1:
+            return PhoneResult(None, _reason_several())
+        compact = compact.replace("/", "").replace("\n", "").replace("\r", "")
+        if not compact:
+            return PhoneResult(None, _reason_empty())
+        if not _PLAIN.fullmatch(compact):
+            return PhoneResult(None, _reason_not_a_number())
 
     fast = _fast_path(compact, region)
     if fast is not None:
@@ -176,7 +193,8 @@ def _parse_with_phonenumbers(compact: str, region: str) -> PhoneResult:
             return PhoneResult(None, _reason_too_short())
         if err.error_type == NumberParseException.TOO_LONG:
             return PhoneResult(None, _reason_too_long())
-        return PhoneResult(None, _reason_not_a_number())
+        # Only digits reach the parser, so "not a number" here means too few of them.
+        return PhoneResult(None, _reason_too_short())
     if not phonenumbers.is_valid_number(number):
         possible = phonenumbers.is_possible_number_with_reason(number)
         if possible == phonenumbers.ValidationResult.TOO_SHORT:

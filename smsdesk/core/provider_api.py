@@ -39,16 +39,32 @@ class ErrorKind(StrEnum):
 def describe_kind(kind: ErrorKind | str) -> str:
     """One sentence telling the owner what the kind means and what to do about it."""
     advice = {
-        ErrorKind.INVALID_NUMBER: tr("The phone number is not valid. Check it in the customer list."),
-        ErrorKind.OPTED_OUT: tr("The customer has opted out or is blacklisted; do not message them again."),
-        ErrorKind.RATE_LIMITED: tr("The provider is limiting how fast or how often you send. smsdesk will wait and try again."),
-        ErrorKind.QUOTA_EXHAUSTED: tr("Your SMS balance or daily quota is used up. Top up or raise the quota in the provider's console."),
-        ErrorKind.NOT_APPROVED: tr("The template or signature is not approved. Check its review status in the provider's console."),
-        ErrorKind.CONTENT_REJECTED: tr("The provider rejected the message text. Remove sensitive words or shorten it."),
-        ErrorKind.AUTH_FAILED: tr("Authentication failed. Check the account's key and secret and that the computer's clock is right."),
+        ErrorKind.INVALID_NUMBER: tr(
+            "The phone number is not valid. Check it in the customer list."
+        ),
+        ErrorKind.OPTED_OUT: tr(
+            "The customer has opted out or is blacklisted; do not message them again."
+        ),
+        ErrorKind.RATE_LIMITED: tr(
+            "The provider is limiting how fast or how often you send. smsdesk will wait and try again."
+        ),
+        ErrorKind.QUOTA_EXHAUSTED: tr(
+            "Your SMS balance or daily quota is used up. Top up or raise the quota in the provider's console."
+        ),
+        ErrorKind.NOT_APPROVED: tr(
+            "The template or signature is not approved. Check its review status in the provider's console."
+        ),
+        ErrorKind.CONTENT_REJECTED: tr(
+            "The provider rejected the message text. Remove sensitive words or shorten it."
+        ),
+        ErrorKind.AUTH_FAILED: tr(
+            "Authentication failed. Check the account's key and secret and that the computer's clock is right."
+        ),
         ErrorKind.TRANSIENT: tr("The provider had a temporary problem. smsdesk will try again."),
         ErrorKind.UNDELIVERED: tr("The carrier could not deliver the message to the handset."),
-        ErrorKind.UNKNOWN: tr("The provider refused the message for a reason smsdesk does not know; see the provider's code."),
+        ErrorKind.UNKNOWN: tr(
+            "The provider refused the message for a reason smsdesk does not know; see the provider's code."
+        ),
     }
     return advice[ErrorKind(kind)]
 

@@ -142,7 +142,12 @@ def run_campaign(
             journal.requeue(ids)
             failures_in_a_row += 1
             if failures_in_a_row >= retry.max_attempts:
-                return SendResult(progress, tr("Cannot reach the provider: {reason}", reason=str(exc) or type(exc).__name__))
+                return SendResult(
+                    progress,
+                    tr(
+                        "Cannot reach the provider: {reason}", reason=str(exc) or type(exc).__name__
+                    ),
+                )
             wait(retry.delay(failures_in_a_row))
             continue
         except OutcomeUnknown as exc:
@@ -157,10 +162,21 @@ def run_campaign(
                 journal.requeue(ids)
                 failures_in_a_row += 1
                 if failures_in_a_row >= retry.max_attempts:
-                    return SendResult(progress, tr("The provider keeps refusing: {code} {message}", code=fault.code, message=fault.message))
+                    return SendResult(
+                        progress,
+                        tr(
+                            "The provider keeps refusing: {code} {message}",
+                            code=fault.code,
+                            message=fault.message,
+                        ),
+                    )
                 wait(retry.delay(failures_in_a_row, fault.retry_after))
                 continue
-            if fault.kind in (ErrorKind.INVALID_NUMBER, ErrorKind.OPTED_OUT, ErrorKind.CONTENT_REJECTED):
+            if fault.kind in (
+                ErrorKind.INVALID_NUMBER,
+                ErrorKind.OPTED_OUT,
+                ErrorKind.CONTENT_REJECTED,
+            ):
                 journal.mark_failed(ids, fault)
                 progress.failed += len(ids)
                 progress.done += len(ids)
@@ -168,12 +184,21 @@ def run_campaign(
                 continue
             # Credentials, balance, approval: every further request would fail the same way.
             journal.requeue(ids)
-            return SendResult(progress, tr("Sending paused: {advice} ({code})", advice=describe_kind(fault.kind), code=fault.code))
+            return SendResult(
+                progress,
+                tr(
+                    "Sending paused: {advice} ({code})",
+                    advice=describe_kind(fault.kind),
+                    code=fault.code,
+                ),
+            )
         failures_in_a_row = 0
         answered = {o.message_id for o in outcomes}
         missing = [mid for mid in ids if mid not in answered]
         if missing:
-            journal.mark_in_doubt(missing, tr("The provider did not say what happened to this message"))
+            journal.mark_in_doubt(
+                missing, tr("The provider did not say what happened to this message")
+            )
             progress.in_doubt += len(missing)
             progress.done += len(missing)
         final: list[SendOutcome] = []

@@ -78,7 +78,9 @@ def parse_template(source: str) -> ParsedTemplate:
             reopen = source.find("{", i + 1)
             if close == -1 or (reopen != -1 and reopen < close):
                 issues.append(
-                    TemplateIssue(IssueKind.UNBALANCED, i, i + 1, tr("This “{” is never closed with “}”."))
+                    TemplateIssue(
+                        IssueKind.UNBALANCED, i, i + 1, tr("This “{” is never closed with “}”.")
+                    )
                 )
                 literal.append(ch)
                 i += 1
@@ -88,7 +90,12 @@ def parse_template(source: str) -> ParsedTemplate:
             name = name.strip()
             if not name:
                 issues.append(
-                    TemplateIssue(IssueKind.EMPTY_NAME, i, close + 1, tr("A variable needs a name between the braces."))
+                    TemplateIssue(
+                        IssueKind.EMPTY_NAME,
+                        i,
+                        close + 1,
+                        tr("A variable needs a name between the braces."),
+                    )
                 )
             if literal:
                 pieces.append("".join(literal))
@@ -96,7 +103,9 @@ def parse_template(source: str) -> ParsedTemplate:
             pieces.append(Placeholder(name, default if sep else None, i, close + 1))
             i = close + 1
         elif ch == "}":
-            issues.append(TemplateIssue(IssueKind.UNBALANCED, i, i + 1, tr("This “}” has no matching “{”.")))
+            issues.append(
+                TemplateIssue(IssueKind.UNBALANCED, i, i + 1, tr("This “}” has no matching “{”."))
+            )
             literal.append(ch)
             i += 1
         else:

@@ -23,8 +23,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-
-
 if TYPE_CHECKING:
     from smsdesk.importers import FilePreview
 

@@ -55,8 +55,7 @@ class MainWindow(QMainWindow):
         for title in (self.tr("Templates"), self.tr("Recipients"), self.tr("Send log"), self.tr("Accounts")):
             QListWidgetItem(title, self.nav)
             self.stack.addWidget(QWidget())
-        self.stack.removeWidget(self.stack.widget(0))
-        self.stack.insertWidget(0, self.templates)
+        self._place(0, self.templates)
         self.nav.currentRowChanged.connect(self._show_row)
         self.nav.setCurrentRow(0)
 
@@ -77,8 +76,9 @@ class MainWindow(QMainWindow):
     def _place(self, row: int, pane: QWidget) -> None:
         placeholder = self.stack.widget(row)
         self.stack.insertWidget(row, pane)
-        self.stack.removeWidget(placeholder)
-        placeholder.deleteLater()
+        if placeholder is not None:
+            self.stack.removeWidget(placeholder)
+            placeholder.deleteLater()
 
     @property
     def recipients(self) -> RecipientsPane:

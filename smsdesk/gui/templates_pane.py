@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from datetime import datetime
+from functools import partial
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -239,7 +240,7 @@ class TemplatesPane(QWidget):
         self.editor.set_columns(saved.columns if saved else ())
         self.insert_menu.clear()
         for column in dict.fromkeys(columns):
-            self.insert_menu.addAction(column, lambda c=column: self.editor.insert_variable(c))
+            self.insert_menu.addAction(column, partial(self.editor.insert_variable, column))
         self._row = 0
         self.update_preview()
 
@@ -318,11 +319,11 @@ class TemplatesPane(QWidget):
                 )
 
         task = BackgroundTask(job)
-        task.signals.succeeded.connect(lambda plan: self._show_totals(plan, task))
+        task.signals.succeeded.connect(partial(self._show_totals, task=task))
         task.signals.failed.connect(lambda _m: self.totals.setText(""))
         self._task = task.start()
 
-    def _show_totals(self, plan: CampaignPlan, task: BackgroundTask) -> None:
+    def _show_totals(self, plan: CampaignPlan, *, task: BackgroundTask) -> None:
         if task is not self._task:
             return  # a newer count is on its way
         text = self.tr("%1 messages · %2 SMS · about %3 %4").replace("%1", str(plan.to_send))

@@ -14,6 +14,8 @@ MAX_UNCOMPRESSED_BYTES = 1024 * 1024 * 1024
 RATIO_CHECK_MIN_BYTES = 16 * 1024 * 1024
 MAX_COMPRESSION_RATIO = 200
 MAX_ZIP_MEMBERS = 10_000
+# Data rows of one import (Excel's own limit); CSV has no limit of its own.
+MAX_ROWS = 1_048_576
 # Cells of the rectangle a spreadsheet reader materialises (rows x columns of the used area).
 MAX_SHEET_CELLS = 12_000_000
 # Bytes read from the start of a file to recognise its kind.

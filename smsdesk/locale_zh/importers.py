@@ -17,6 +17,7 @@ MESSAGES: dict[str, str] = {
     "Row {row} is not in the sheet.": "工作表中没有第 {row} 行。",
     'There is no column named "{column}" in the sheet.': "工作表中没有名为“{column}”的列。",
     "smsdesk could not find a column of phone numbers in {name}. Choose the phone column yourself.": "smsdesk 在 {name} 中找不到手机号码列，请手动选择号码所在的列。",
+    "The list has more than {limit} rows, more than smsdesk imports at once. Split it into smaller files.": "名单超过 {limit} 行，超出 smsdesk 单次导入的上限，请拆分成几个较小的文件。",
     # Files
     "The file {name} was not found. It may have been moved, renamed or deleted.": "找不到文件 {name}，它可能已被移动、改名或删除。",
     "{name} is a folder, not a file.": "{name} 是一个文件夹，不是文件。",
@@ -29,6 +30,7 @@ MESSAGES: dict[str, str] = {
     "{name} is not a spreadsheet smsdesk can read. Use an Excel (.xlsx or .xls), WPS, LibreOffice (.ods) or CSV file.": "{name} 不是 smsdesk 能读取的表格文件，请使用 Excel（.xlsx 或 .xls）、WPS、LibreOffice（.ods）或 CSV 文件。",
     "{name} unpacks to far more data than a customer list holds; it is damaged or made to crash programs, so smsdesk will not open it.": "{name} 解压后的数据量远超客户名单应有的大小，文件已损坏或被恶意构造，smsdesk 不会打开它。",
     "{name} is a web page saved with a spreadsheet name. Open it in Excel or WPS and save it as an .xlsx workbook.": "{name} 实际上是一个网页文件，只是用了表格的文件名。请用 Excel 或 WPS 打开，另存为 .xlsx 工作簿。",
+    "{name} is an XML file (such as an Excel 2003 XML spreadsheet). Open it in Excel or WPS and save it as an .xlsx workbook.": "{name} 是 XML 文件（例如 Excel 2003 XML 表格）。请用 Excel 或 WPS 打开，另存为 .xlsx 工作簿。",
     'The sheet "{sheet}" spans {rows} rows by {columns} columns, too large to import. Delete stray cells far away from the list, or split it into smaller files.': "工作表“{sheet}”占用了 {rows} 行 × {columns} 列，太大无法导入。请删除远离名单的零散单元格，或把名单拆分成几个较小的文件。",
     'The sheet "{sheet}" is empty.': "工作表“{sheet}”是空的。",
     "Every sheet in {name} is empty.": "{name} 中的所有工作表都是空的。",

@@ -40,6 +40,7 @@ from smsdesk.providers import aliyun_signing as signing
 from smsdesk.providers.account_settings import read_account
 from smsdesk.providers.batching import STOPPING_KINDS, joined_ids, send_in_groups, template_params
 from smsdesk.providers.http_exchange import (
+    CONNECTION_PROBLEMS,
     exchange,
     json_body,
     make_client,
@@ -306,8 +307,16 @@ class AliyunProvider:
         try:
             self._call(
                 "QuerySendDetails",
-                {"PhoneNumber": "13800000000", "SendDate": today, "PageSize": "1", "CurrentPage": "1"},
+                {
+                    "PhoneNumber": "13800000000",
+                    "SendDate": today,
+                    "PageSize": "1",
+                    "CurrentPage": "1",
+                },
             )
+        except ProviderError as exc:
+            if exc.fault.kind in CONNECTION_PROBLEMS:
+                raise
         except (RequestNotSent, OutcomeUnknown) as exc:
             raise ProviderError(ProviderFault(ErrorKind.TRANSIENT, "", str(exc))) from exc
         return tr("Connected to Aliyun SMS; the AccessKey was accepted.")

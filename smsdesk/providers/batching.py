@@ -1,15 +1,21 @@
 """Sending one batch as several provider requests without losing track of any message.
 
 Aliyun and Tencent sometimes need a batch split (per-number parameters, domestic and
-international numbers, batch-size limits).  Once one request of a batch has been answered, an
-exception can no longer speak for the whole batch: the send loop would resend what was already
-accepted.  So after the first answer, failures become per-message outcomes:
+international numbers, batch-size limits).  Once a message of the batch has been accepted, an
+exception can no longer speak for the whole batch: the send loop would send the accepted ones
+again.  The rules:
 
-* a definite refusal marks the messages of that request with the provider's fault;
-* when the refusal means nothing more will get through now (credentials, balance, rate limit,
-  provider trouble), the requests not yet made are marked TRANSIENT so they are queued again;
-* a request that never left is marked TRANSIENT ("not sent") for the same reason;
-* a request in doubt gets no outcome at all, which the loop records as in doubt.
+* a refusal about particular messages (a bad number, an opted-out customer, rejected content)
+  always becomes those messages' outcomes, and the other requests still go;
+* before anything was accepted, any other refusal (credentials, balance, rate limit, template,
+  provider trouble) and any transport failure is raised for the whole batch, as if it had been
+  one request, so the loop can retry or pause;
+* after an acceptance, a refusal marks that request's messages with the provider's fault; when
+  it means nothing more will get through now (credentials, balance, rate limit, provider
+  trouble) the requests not yet made are marked TRANSIENT so they are queued again;
+* after an acceptance, a request that never left is marked TRANSIENT, and so are the rest;
+* a request in doubt gets no outcome at all, which the loop records as in doubt (unless it was
+  the whole batch, which raises :class:`OutcomeUnknown`); the rest are marked TRANSIENT.
 
 Aliyun answers a multi-number request with one code for all of them.  When that code blames a
 number, :func:`send_in_groups` splits the request in halves until the culprits are alone, so
@@ -44,6 +50,16 @@ STOPPING_KINDS = frozenset(
     }
 )
 """Refusals that say nothing more will get through right now, whatever the numbers."""
+
+MESSAGE_KINDS = frozenset(
+    {
+        ErrorKind.INVALID_NUMBER,
+        ErrorKind.OPTED_OUT,
+        ErrorKind.CONTENT_REJECTED,
+        ErrorKind.UNDELIVERED,
+    }
+)
+"""Refusals about the messages of a request, not about the account: other messages may pass."""
 
 
 def template_params(message: OutgoingMessage, spec: SendSpec) -> dict[str, str]:
@@ -105,18 +121,17 @@ def send_in_groups(
                 queue.appendleft(group[middle:])
                 queue.appendleft(group[:middle])
                 continue
-            if fault.kind in STOPPING_KINDS:
-                if not committed:
-                    raise
-                outcomes.extend(_mark(group, fault))
-                return finish(_not_attempted(fault.code or fault.message, fault.retry_after))
+            if fault.kind not in MESSAGE_KINDS and not committed:
+                raise
             outcomes.extend(_mark(group, fault))
+            if fault.kind in STOPPING_KINDS:
+                return finish(_not_attempted(fault.code or fault.message, fault.retry_after))
             continue
         except RequestNotSent as exc:
             if not committed:
                 raise
             cause = str(exc)
-            outcomes.extend(_mark(group, _not_attempted(cause)))
+            outcomes.extend(_mark(group, ProviderFault(ErrorKind.TRANSIENT, "", cause)))
             return finish(_not_attempted(cause))
         except OutcomeUnknown as exc:
             if not committed and not queue and not outcomes:

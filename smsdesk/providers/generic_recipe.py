@@ -126,7 +126,7 @@ class _Parser:
             match = _TOKEN.match(source, pos)
             if match is None:
                 raise RecipeError(
-                    tr("The signature formula cannot be read at: {text}", text=source[pos:])
+                    tr("The signature formula cannot be read at: {rest}", rest=source[pos:])
                 )
             kind = match.lastgroup or ""
             value = match.group(kind)

@@ -21,6 +21,12 @@ from smsdesk.core.provider_api import ErrorKind, OutcomeUnknown, ProviderFault, 
 from smsdesk.i18n import tr
 
 DEFAULT_TIMEOUT = httpx.Timeout(15.0, connect=5.0)
+
+CONNECTION_PROBLEMS = frozenset(
+    {ErrorKind.AUTH_FAILED, ErrorKind.TRANSIENT, ErrorKind.RATE_LIMITED, ErrorKind.QUOTA_EXHAUSTED}
+)
+"""Refusals that make a connection test fail.  Services check the signature before the
+parameters, so any other refusal of a test call still proves the credentials work."""
 USER_AGENT = "smsdesk"
 
 
@@ -116,7 +122,9 @@ def status_fault(
     if status in (401, 403):
         return ProviderFault(ErrorKind.AUTH_FAILED, str(status), message)
     if status == 429:
-        return ProviderFault(ErrorKind.RATE_LIMITED, str(status), message, retry_after(response, now))
+        return ProviderFault(
+            ErrorKind.RATE_LIMITED, str(status), message, retry_after(response, now)
+        )
     if status == 503:
         return ProviderFault(ErrorKind.TRANSIENT, str(status), message, retry_after(response, now))
     if status >= 500:

@@ -24,7 +24,9 @@ def reference(text: str, region: str = "CN") -> str | None:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
-cn_mobile_shaped = st.from_regex(r"\A1[3-9][0-9]{9}\Z")
+cn_mobile_shaped = st.builds(
+    "1{}{:09d}".format, st.sampled_from("3456789"), st.integers(0, 999_999_999)
+)
 
 
 @settings(max_examples=3000, deadline=None)
@@ -35,6 +37,21 @@ def test_fast_path_agrees_with_phonenumbers(digits: str) -> None:
     if fast is not None:
         assert fast == expected
     assert normalize_phone(digits).e164 == expected
+
+
+def test_fast_path_on_every_five_digit_prefix() -> None:
+    """The Chinese plan tells mobiles apart by at most their first five digits; try them all."""
+    for prefix in range(13000, 20000):
+        for suffix in ("000000", "999999", "505050"):
+            digits = f"{prefix}{suffix}"
+            fast = fast_cn_mobile(digits)
+            expected = reference(digits)
+            if fast is not None:
+                assert fast == expected, digits
+            else:
+                # Not a shortcut that misses the common case: no valid mobile is left to the
+                # slow path.
+                assert expected is None, digits
 
 
 @settings(max_examples=1500, deadline=None)
@@ -76,6 +93,7 @@ def test_number_cells_agree_with_phonenumbers(value: int) -> None:
         (" 138 0013 8000 ", "+8613800138000"),
         ("138-0013-8000", "+8613800138000"),
         ("138.0013.8000", "+8613800138000"),
+        ("138 0013\n8000", "+8613800138000"),
         ("１３８００１３８０００", "+8613800138000"),
         ("＋８６ １３８ ００１３ ８０００", "+8613800138000"),
         ("+86 138 0013 8000", "+8613800138000"),
@@ -126,6 +144,10 @@ def test_valid(raw: object, expected: str) -> None:
             "More than one phone number in the cell; put one number per row",
         ),
         (
+            "13800138000\n13900139000",
+            "More than one phone number in the cell; put one number per row",
+        ),
+        (
             "13800138000、13900139000",
             "More than one phone number in the cell; put one number per row",
         ),
@@ -136,6 +158,11 @@ def test_invalid(raw: object, reason: str | None) -> None:
     assert result.e164 is None
     assert result.reason == reason
     assert not result.ok
+
+
+def test_mixed_width_digits_become_ascii() -> None:
+    assert normalize_phone("1３８００１３８０００").e164 == "+8613800138000"
+    assert fast_cn_mobile("1３８００１３８０００") is None
 
 
 def test_scientific_text_is_refused_with_advice() -> None:

@@ -6,8 +6,17 @@ import importlib.util
 from pathlib import Path
 
 import pytest
+
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractButton, QComboBox, QLabel, QLineEdit, QMenu, QTableView, QWidget
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QComboBox,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QTableView,
+    QWidget,
+)
 
 from smsdesk import i18n
 from smsdesk.engine.first_run import ensure_first_run

@@ -136,7 +136,15 @@ def test_sdk_raw_hmac_sha1_vectors(source: str, expected: str) -> None:
 
 @pytest.mark.parametrize(
     ("raw", "encoded"),
-    [(" ", "%20"), ("*", "%2A"), ("~", "~"), ("+", "%2B"), ("/", "%2F"), ("=", "%3D"), ("-_.", "-_.")],
+    [
+        (" ", "%20"),
+        ("*", "%2A"),
+        ("~", "~"),
+        ("+", "%2B"),
+        ("/", "%2F"),
+        ("=", "%3D"),
+        ("-_.", "-_."),
+    ],
 )
 def test_percent_encoding_follows_pop_rules(raw: str, encoded: str) -> None:
     assert s.percent_encode(raw) == encoded

@@ -39,15 +39,27 @@ def test_concatenated_fields_md5() -> None:
 def test_literals_nesting_and_hmac() -> None:
     recipe = compile_recipe("upper(sha256('k=' + key + \"&\")) + hmac_sha256(secret, body)")
     values = {"key": "v", "secret": "s", "body": "b"}
-    expected = hashlib.sha256(b"k=v&").hexdigest().upper() + hmac.new(
-        b"s", b"b", hashlib.sha256
-    ).hexdigest()
+    expected = (
+        hashlib.sha256(b"k=v&").hexdigest().upper()
+        + hmac.new(b"s", b"b", hashlib.sha256).hexdigest()
+    )
     assert recipe.evaluate(values) == expected
 
 
 @pytest.mark.parametrize(
     "source",
-    ["", "md5(", "md5(a", "md5(a b)", "nosuch(a)", "md5(a, b)", "hmac_md5(a)", "a +", "a $ b", "'open"],
+    [
+        "",
+        "md5(",
+        "md5(a",
+        "md5(a b)",
+        "nosuch(a)",
+        "md5(a, b)",
+        "hmac_md5(a)",
+        "a +",
+        "a $ b",
+        "'open",
+    ],
 )
 def test_malformed_formulas_are_refused(source: str) -> None:
     with pytest.raises(RecipeError):
@@ -57,3 +69,26 @@ def test_malformed_formulas_are_refused(source: str) -> None:
 def test_a_missing_value_is_named() -> None:
     with pytest.raises(RecipeError, match="mobile"):
         compile_recipe("md5(mobile)").evaluate({})
+
+
+@pytest.mark.parametrize(
+    ("formula", "expected"),
+    [
+        (
+            "sha256('appkey=' + secret + '&random=' + random + '&time=' + time)",
+            "c13e54f047ed75e821e698730c72d030dc30e5b510b3f8a0fb6fb7605283d7df",
+        ),
+        (
+            "sha256('appkey=' + secret + '&random=' + random + '&time=' + time + '&mobile=' + mobile)",
+            "ecab4881ee80ad3d76bb1da68387428ca752eb885e52621a3129dcf4d9bc4fd4",
+        ),
+    ],
+)
+def test_tencent_legacy_v5_vectors_as_formulas(formula: str, expected: str) -> None:
+    values = {
+        "secret": "5f03a35d00ee52a21327ab048186a2c4",
+        "random": "7226249334",
+        "time": "1457336869",
+        "mobile": "13788888888",
+    }
+    assert compile_recipe(formula).evaluate(values) == expected

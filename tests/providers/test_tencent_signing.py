@@ -6,7 +6,9 @@ import hashlib
 
 from smsdesk.providers import tencent_signing as s
 
-T1_BODY = b'{"Limit": 1, "Filters": [{"Values": ["\\u672a\\u547d\\u540d"], "Name": "instance-name"}]}'
+T1_BODY = (
+    b'{"Limit": 1, "Filters": [{"Values": ["\\u672a\\u547d\\u540d"], "Name": "instance-name"}]}'
+)
 T1_HEADERS = {
     "Content-Type": "application/json; charset=utf-8",
     "Host": "cvm.tencentcloudapi.com",

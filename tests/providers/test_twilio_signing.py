@@ -31,9 +31,9 @@ def test_duplicate_parameters_sort_their_values() -> None:
     pairs = [("Sid", "CA123"), ("SidAccount", "AC123"), ("Digits", "5678"), ("Digits", "1234")]
     assert s.signing_data(URL, pairs) == URL + "Digits1234Digits5678SidCA123SidAccountAC123"
     assert s.compute_signature(TOKEN, URL, pairs) == "IK+Dwps556ElfBT0I3Rgjkr1wJU="
-    assert s.compute_signature(TOKEN, URL, {"Sid": "CA123", "SidAccount": "AC123", "Digits": ["5678", "1234"]}) == (
-        "IK+Dwps556ElfBT0I3Rgjkr1wJU="
-    )
+    assert s.compute_signature(
+        TOKEN, URL, {"Sid": "CA123", "SidAccount": "AC123", "Digits": ["5678", "1234"]}
+    ) == ("IK+Dwps556ElfBT0I3Rgjkr1wJU=")
 
 
 @pytest.mark.parametrize(

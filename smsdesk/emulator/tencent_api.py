@@ -1,0 +1,311 @@
+"""Tencent Cloud SMS 2021-01-11 as the emulator speaks it: TC3 signatures, SendSms with
+per-number results, PullSmsSendStatus and SendStatusStatistics.
+
+Every answer is HTTP 200 with ``{"Response": ...}``, errors included, as Tencent does.
+"""
+
+from __future__ import annotations
+
+import hmac
+import json
+from collections import deque
+from typing import Any
+
+from smsdesk.emulator.http_server import Reply, Request
+from smsdesk.emulator.replies import china_time, json_reply, request_id, retry_after_headers
+from smsdesk.emulator.sms_text import (
+    e164,
+    gsm_segments,
+    is_mainland,
+    mainland_billed_parts,
+    render_tencent,
+    tencent_variable_count,
+)
+from smsdesk.emulator.state import AcceptedMessage, EmulatorState, RequestRecord
+from smsdesk.providers import tencent_signing as signing
+
+API = "tencent"
+VERSION = "2021-01-11"
+SERVICE = "sms"
+SKEW_SECONDS = 5 * 60
+SEND_MAX = 200
+PULL_MAX = 100
+CONTENT_MAX = 500
+DEFAULT_REFUSAL = "FailedOperation.PhoneNumberInBlacklist"
+DEFAULT_UNDELIVERED = "MK:0001"
+REFUSAL_MESSAGES = {
+    "FailedOperation.PhoneNumberInBlacklist": "The number is in the blocklist.",
+    "InvalidParameterValue.IncorrectPhoneNumber": "The phone number format is incorrect.",
+}
+
+
+class TencentFailure(Exception):
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(code)
+        self.code = code
+        self.message = message
+
+
+class TencentApi:
+    name = API
+
+    def __init__(self, state: EmulatorState) -> None:
+        self.state = state
+
+    def throttled(self, retry_after: str | None) -> Reply:
+        return json_reply(
+            429,
+            {
+                "Response": {
+                    "Error": {
+                        "Code": "RequestLimitExceeded",
+                        "Message": "Your request frequency has exceeded the limit.",
+                    },
+                    "RequestId": request_id(),
+                }
+            },
+            retry_after_headers(retry_after),
+        )
+
+    def handle(self, request: Request) -> Reply:
+        action = request.header("x-tc-action")
+        try:
+            self._authenticate(request)
+            if request.header("x-tc-version") != VERSION:
+                raise TencentFailure("NoSuchVersion", "The API version does not exist.")
+            if not request.header("x-tc-region"):
+                raise TencentFailure("MissingParameter", "The request is missing the Region.")
+            try:
+                payload = json.loads(request.body)
+            except ValueError:
+                raise TencentFailure("InvalidParameter", "The request body is not JSON.") from None
+            if not isinstance(payload, dict):
+                raise TencentFailure("InvalidParameter", "The request body must be an object.")
+            handler = {
+                "SendSms": self._send_sms,
+                "PullSmsSendStatus": self._pull_status,
+                "SendStatusStatistics": self._statistics,
+            }.get(action)
+            if handler is None:
+                raise TencentFailure("InvalidAction", f"The action {action} does not exist.")
+            answer = handler(payload)
+        except TencentFailure as failure:
+            self.state.record_request(RequestRecord(API, action, 200, failure.code))
+            return json_reply(
+                200,
+                {
+                    "Response": {
+                        "Error": {"Code": failure.code, "Message": failure.message},
+                        "RequestId": request_id(),
+                    }
+                },
+            )
+        self.state.record_request(RequestRecord(API, action, 200, "Ok"))
+        return json_reply(200, {"Response": {**answer, "RequestId": request_id()}})
+
+    # -- authentication ---------------------------------------------------------------------
+
+    def _authenticate(self, request: Request) -> None:
+        if request.method != "POST":
+            raise TencentFailure("InvalidParameter", "Only POST requests are emulated.")
+        parsed = signing.parse_authorization(request.header("authorization"))
+        if parsed is None:
+            raise TencentFailure(
+                "AuthFailure.InvalidAuthorization",
+                "The Authorization header is not TC3-HMAC-SHA256.",
+            )
+        with self.state.lock:
+            secret_key = self.state.tencent_keys.get(parsed.secret_id)
+        if secret_key is None:
+            raise TencentFailure("AuthFailure.SecretIdNotFound", "The SecretId does not exist.")
+        try:
+            timestamp = int(request.header("x-tc-timestamp"))
+        except ValueError:
+            raise TencentFailure("MissingParameter", "X-TC-Timestamp is missing.") from None
+        now = self.state.wall_clock()
+        if abs(now - timestamp) > SKEW_SECONDS:
+            raise TencentFailure(
+                "AuthFailure.SignatureExpire",
+                f"Signature expired. Timestamp {timestamp}, server time {int(now)}.",
+            )
+        signed = {name.lower() for name in parsed.signed_names}
+        if (
+            not {"content-type", "host"} <= signed
+            or parsed.service != SERVICE
+            or parsed.terminator != "tc3_request"
+            or parsed.date != signing.credential_date(timestamp)
+        ):
+            raise TencentFailure(
+                "AuthFailure.SignatureFailure", "The credential scope or signed headers are wrong."
+            )
+        canonical = signing.canonical_request(
+            method=request.method,
+            headers=request.headers,
+            signed_names=parsed.signed_names,
+            payload=request.body,
+            canonical_query=request.query,
+        )
+        to_sign = signing.string_to_sign(timestamp, SERVICE, canonical)
+        expected = signing.signature(secret_key, timestamp, SERVICE, to_sign)
+        if not hmac.compare_digest(expected, parsed.signature):
+            raise TencentFailure(
+                "AuthFailure.SignatureFailure",
+                "The provided credentials could not be validated. Please check your signature.",
+            )
+
+    # -- actions ----------------------------------------------------------------------------
+
+    def _app(self, payload: dict[str, Any]) -> str:
+        app_id = str(payload.get("SmsSdkAppId") or "")
+        if not app_id:
+            raise TencentFailure("MissingParameter", "SmsSdkAppId is required.")
+        with self.state.lock:
+            known = app_id in self.state.tencent_apps
+        if not known:
+            raise TencentFailure(
+                "InvalidParameterValue.SdkAppIdNotExist", "SdkAppId does not exist."
+            )
+        return app_id
+
+    def _send_sms(self, payload: dict[str, Any]) -> dict[str, Any]:
+        app_id = self._app(payload)
+        raw_numbers = payload.get("PhoneNumberSet")
+        if not isinstance(raw_numbers, list) or not raw_numbers:
+            raise TencentFailure("MissingParameter", "PhoneNumberSet is required.")
+        if len(raw_numbers) > SEND_MAX:
+            raise TencentFailure(
+                "LimitExceeded.PhoneNumberCountLimit", "At most 200 numbers per request."
+            )
+        numbers = [(str(n), e164(str(n))) for n in raw_numbers]
+        regions = {is_mainland(normal) for _, normal in numbers if normal}
+        if len(regions) > 1:
+            raise TencentFailure(
+                "UnsupportedOperation.ContainDomesticAndInternationalPhoneNumber",
+                "The request mixes mainland and international numbers.",
+            )
+        mainland = regions != {False}
+        with self.state.lock:
+            template = self.state.tencent_templates.get(str(payload.get("TemplateId", "")))
+            sign = str(payload.get("SignName") or "")
+            sign_ok = sign in self.state.tencent_signatures
+        if template is None or template.international == mainland:
+            raise TencentFailure(
+                "FailedOperation.TemplateIncorrectOrUnapproved",
+                "The template is not approved or does not exist.",
+            )
+        if mainland and not sign_ok:
+            raise TencentFailure(
+                "FailedOperation.SignatureIncorrectOrUnapproved",
+                "The signature is not approved or does not exist.",
+            )
+        values = payload.get("TemplateParamSet") or []
+        if not isinstance(values, list) or len(values) != tencent_variable_count(template.text):
+            raise TencentFailure(
+                "FailedOperation.TemplateParamSetNotMatchApprovedTemplate",
+                "TemplateParamSet does not match the approved template.",
+            )
+        body = render_tencent(template.text, [str(v) for v in values])
+        text = f"【{sign}】{body}" if sign else body
+        if len(text) > CONTENT_MAX:
+            raise TencentFailure(
+                "InvalidParameterValue.ContentLengthLimit", "The content exceeds 500 characters."
+            )
+        context = str(payload.get("SessionContext") or "")
+        segments = mainland_billed_parts(text) if mainland else gsm_segments(text)
+        now = self.state.wall_clock()
+        statuses = []
+        for raw, normal in numbers:
+            refusal = self.state.refusal(normal, API) if normal else None
+            if normal is None or refusal is not None:
+                code = "InvalidParameterValue.IncorrectPhoneNumber" if normal is None else refusal
+                code = code or DEFAULT_REFUSAL
+                statuses.append(
+                    {
+                        "SerialNo": "",
+                        "PhoneNumber": raw,
+                        "Fee": 0,
+                        "SessionContext": context,
+                        "Code": code,
+                        "Message": REFUSAL_MESSAGES.get(code, "The number was refused."),
+                        "IsoCode": "CN" if normal and is_mainland(normal) else "",
+                    }
+                )
+                continue
+            serial = f"2745:{self.state.next_number():026d}"
+            self.state.accept(
+                AcceptedMessage(
+                    api=API,
+                    account=app_id,
+                    phone=raw,
+                    e164=normal,
+                    text=text,
+                    provider_id=serial,
+                    sign_name=sign,
+                    template=str(payload.get("TemplateId")),
+                    params=tuple((str(i + 1), str(v)) for i, v in enumerate(values)),
+                    reference=context,
+                    app_id=app_id,
+                    segments=segments,
+                    accepted_at=now,
+                ),
+                DEFAULT_UNDELIVERED,
+            )
+            statuses.append(
+                {
+                    "SerialNo": serial,
+                    "PhoneNumber": normal,
+                    "Fee": segments,
+                    "SessionContext": context,
+                    "Code": "Ok",
+                    "Message": "send success",
+                    "IsoCode": "CN" if is_mainland(normal) else "",
+                }
+            )
+        return {"SendStatusSet": statuses}
+
+    def _pull_status(self, payload: dict[str, Any]) -> dict[str, Any]:
+        app_id = self._app(payload)
+        limit = payload.get("Limit")
+        if not isinstance(limit, int) or not 1 <= limit <= PULL_MAX:
+            raise TencentFailure("InvalidParameterValue", "Limit must be between 1 and 100.")
+        now = self.state.monotonic()
+        items: list[dict[str, Any]] = []
+        with self.state.lock:
+            queue = self.state.report_queues.get(app_id, deque())
+            while queue and len(items) < limit and queue[0].final(now):
+                d = queue.popleft()
+                number = d.message.e164
+                items.append(
+                    {
+                        "UserReceiveTime": china_time(d.received_at).strftime("%Y-%m-%d %H:%M:%S"),
+                        "CountryCode": "86" if is_mainland(number) else "",
+                        "SubscriberNumber": number[3:] if is_mainland(number) else number[1:],
+                        "PhoneNumber": number,
+                        "SerialNo": d.message.provider_id,
+                        "ReportStatus": "SUCCESS" if d.delivered else "FAIL",
+                        "Description": "DELIVRD" if d.delivered else d.code,
+                        "SessionContext": d.message.reference,
+                    }
+                )
+        return {"PullSmsSendStatusSet": items}
+
+    def _statistics(self, payload: dict[str, Any]) -> dict[str, Any]:
+        app_id = self._app(payload)
+        for name in ("BeginTime", "EndTime"):
+            value = str(payload.get(name, ""))
+            if len(value) != 10 or not value.isdigit():
+                raise TencentFailure("InvalidParameterValue", f"{name} must be yyyymmddhh.")
+        with self.state.lock:
+            fee = sum(
+                d.message.segments for d in self.state.deliveries if d.message.app_id == app_id
+            )
+            sends = [r for r in self.state.requests if r.api == API and r.action == "SendSms"]
+        requests = len(sends)
+        succeeded = sum(1 for r in sends if r.code == "Ok")
+        return {
+            "SendStatusStatistics": {
+                "FeeCount": fee,
+                "RequestCount": requests,
+                "RequestSuccessCount": succeeded,
+            }
+        }
