@@ -8,10 +8,10 @@ import sys
 
 from smsdesk.cli.common import Subparsers, add_json, interactive, open_store
 from smsdesk.cli.output import print_json, print_table
-from smsdesk.engine.providers import open_provider
+from smsdesk.engine.providers import account_fields, open_provider, secret_keys
 from smsdesk.errors import UserFacingError
 from smsdesk.i18n import tr
-from smsdesk.providers import fields_for, provider_classes
+from smsdesk.providers import KINDS
 from smsdesk.storage.accounts import Account
 from smsdesk.storage.secrets import SecretStore
 
@@ -33,7 +33,7 @@ def register(sub: Subparsers) -> None:
         ),
     )
     p.add_argument("name")
-    p.add_argument("--provider", required=True, choices=sorted(provider_classes()))
+    p.add_argument("--provider", required=True, choices=KINDS)
     p.add_argument("--endpoint", help=tr("Override the provider's address (regional endpoint, proxy, emulator)."))
     p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help=tr("A provider setting."))
     p.add_argument("--price", type=float, default=0.0, help=tr("Price of one SMS segment."))
@@ -52,7 +52,7 @@ def register(sub: Subparsers) -> None:
     p.set_defaults(func=cmd_test)
 
     p = asub.add_parser("fields", help=tr("Show the settings a provider needs."))
-    p.add_argument("provider", choices=sorted(provider_classes()))
+    p.add_argument("provider", choices=KINDS)
     p.set_defaults(func=cmd_fields)
 
 
@@ -83,7 +83,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def _read_secrets(provider: str) -> dict[str, str]:
-    keys = [f for f in fields_for(provider) if f.secret]
+    keys = [f for f in account_fields(provider) if f.secret]
     if not keys:
         return {}
     secrets: dict[str, str] = {}
@@ -112,7 +112,7 @@ def _read_secrets(provider: str) -> dict[str, str]:
 
 
 def cmd_add(args: argparse.Namespace) -> int:
-    fields = {f.key: f for f in fields_for(args.provider)}
+    fields = {f.key: f for f in account_fields(args.provider)}
     settings: dict[str, str] = {}
     for item in args.set:
         key, sep, value = item.partition("=")
@@ -164,7 +164,7 @@ def cmd_add(args: argparse.Namespace) -> int:
 def cmd_remove(args: argparse.Namespace) -> int:
     with open_store() as store:
         account = store.accounts.remove(args.name)
-    SecretStore().delete(account.secret_ref, [f.key for f in fields_for(account.provider) if f.secret])
+    SecretStore().delete(account.secret_ref, secret_keys(account.provider))
     print(tr("Account “{name}” removed.", name=account.name))
     return 0
 
@@ -183,7 +183,7 @@ def cmd_test(args: argparse.Namespace) -> int:
 def cmd_fields(args: argparse.Namespace) -> int:
     rows = [
         (f.key, tr(f.label), tr("secret (standard input)") if f.secret else "", tr("required") if f.required else f.default)
-        for f in fields_for(args.provider)
+        for f in account_fields(args.provider)
     ]
     print_table([tr("Key"), tr("Setting"), "", ""], rows)
     return 0

@@ -39,6 +39,11 @@ def register(sub: Subparsers) -> None:
     what.add_argument("--text", help=tr("Message text; variables are written {name}."))
     p.add_argument("--signature", help=tr("Signature (default: the template's or the account's)."))
     p.add_argument("--region", default="CN", help=tr("Country of numbers written without +code."))
+    p.add_argument("--provider-template-id", help=tr("The provider's approved template (Aliyun, Tencent)."))
+    p.add_argument(
+        "--template-params", metavar="MAPPING",
+        help=tr("How the approved template's parameters are filled, e.g. “code=code, content=_text”."),
+    )
     p.add_argument("--name", help=tr("Campaign name (default: date and time)."))
     p.add_argument("--dry-run", action="store_true", help=tr("Show what would be sent and what it costs; send nothing."))
     p.add_argument("--yes", action="store_true", help=tr("Do not ask for confirmation."))
@@ -53,22 +58,32 @@ def register(sub: Subparsers) -> None:
 def _plan(store: Store, account: Account, args: argparse.Namespace) -> CampaignPlan:
     signature = args.signature
     template_id = None
+    provider_template_id: str | None = args.provider_template_id
+    param_map: str | None = args.template_params
     if args.template:
         template = store.templates.get(args.template)
         body = template.body
         template_id = template.id
         if signature is None and template.signature:
             signature = template.signature
+        if provider_template_id is None and template.provider_template_id:
+            provider_template_id = template.provider_template_id
+            if param_map is None and template.param_names:
+                param_map = ", ".join(template.param_names)
     else:
         body = args.text
     if args.list_name:
         saved = store.lists.get(args.list_name)
         plan = plan_for_recipients(
             store, account, body, store.lists.iter_recipients(saved.id), signature=signature,
-            list_id=saved.id, template_id=template_id,
+            list_id=saved.id, template_id=template_id, provider_template_id=provider_template_id,
+            param_map=param_map,
         )
     else:
-        plan = plan_for_numbers(store, account, body, args.to, region=args.region, signature=signature)
+        plan = plan_for_numbers(
+            store, account, body, args.to, region=args.region, signature=signature,
+            provider_template_id=provider_template_id, param_map=param_map,
+        )
         plan.template_id = template_id
     return plan
 
@@ -122,7 +137,7 @@ def cmd_send(args: argparse.Namespace) -> int:
         provider = open_provider(account)
         try:
             show = _progress_printer(not args.json and sys.stderr.isatty())
-            result = send_campaign(store, provider, account, campaign_id, signature=plan.signature, on_progress=show)
+            result = send_campaign(store, provider, account, campaign_id, on_progress=show)
             if args.wait > 0:
                 wait_for_reports(store, provider, account, timeout=args.wait)
         finally:

@@ -7,6 +7,7 @@ import argparse
 from smsdesk.cli.common import Subparsers, add_json, open_store
 from smsdesk.cli.output import print_json, print_table
 from smsdesk.core.template import parse_template
+from smsdesk.engine.providers import parse_param_map
 from smsdesk.errors import UserFacingError
 from smsdesk.i18n import tr
 from smsdesk.storage.templates import Template
@@ -23,6 +24,10 @@ def register(sub: Subparsers) -> None:
     p.add_argument("--kind", choices=KINDS, default="notification")
     p.add_argument("--signature", default="", help=tr("Signature shown as 【signature】 (default: the account's)."))
     p.add_argument("--provider-template-id", default="", help=tr("The provider's approved template id."))
+    p.add_argument(
+        "--template-params", default="", metavar="MAPPING",
+        help=tr("How the approved template's parameters are filled, e.g. “code=code, content=_text”."),
+    )
     p.set_defaults(func=cmd_add)
     p = tsub.add_parser("list", help=tr("List templates."))
     add_json(p)
@@ -44,6 +49,7 @@ def cmd_add(args: argparse.Namespace) -> int:
                 kind=args.kind,
                 signature=args.signature,
                 provider_template_id=args.provider_template_id,
+                param_names=[f"{a}={b}" for a, b in parse_param_map(args.template_params)],
             )
         )
     print(tr("Template “{name}” saved.", name=args.name))

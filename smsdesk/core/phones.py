@@ -136,15 +136,19 @@ def normalize_phone(raw: object, region: str = "CN") -> PhoneResult:
 
 
 def _normalize_text(text: str, region: str) -> PhoneResult:
-    if not text:
-        return PhoneResult(None, _reason_empty())
     if not text.isascii():
         # Full-width digits, plus sign, brackets and spaces become their ASCII forms.
         text = unicodedata.normalize("NFKC", text).strip()
+    # Exports keep Excel from turning numbers into 1.38E+10 with '13800138000 or ="13800138000".
+    if text.startswith('="') and text.endswith('"'):
+        text = text[2:-1].strip()
+    text = text.lstrip("'`").strip()
     if "." in text:
         whole = _WHOLE_DECIMAL.fullmatch(text)
         if whole:
             text = whole.group(1)
+    if not text:
+        return PhoneResult(None, _reason_empty())
     compact = text.translate(PHONE_SEPARATORS)
     if not _PLAIN.fullmatch(compact):
         # Not digits between separators: scientific notation, several numbers, words.

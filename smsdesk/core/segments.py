@@ -257,6 +257,8 @@ _PROVIDERS: dict[str, _ProviderRules] = {
     "tencent": _ProviderRules(500, True, False, True),
     "sandbox": _ProviderRules(500, True, True, True),
     "twilio": _ProviderRules(1600, False, False, False),
+    # Smaller gateways are mostly Chinese and bill like the big two; the text is sent as is.
+    "generic_http": _ProviderRules(500, True, False, True),
 }
 PROVIDER_KINDS = tuple(_PROVIDERS)
 

@@ -8,9 +8,10 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from smsdesk.core import segments
-from smsdesk.core.provider_api import Provider, SendSpec
+from smsdesk.core.provider_api import Provider
 from smsdesk.core.sending import SendProgress, SendResult, run_campaign
 from smsdesk.core.template import ParsedTemplate, parse_template, render
+from smsdesk.engine.providers import TEMPLATE_PROVIDERS, parse_param_map, provider_params
 from smsdesk.errors import UserFacingError
 from smsdesk.i18n import tr
 from smsdesk.storage import Store
@@ -37,6 +38,8 @@ class CampaignPlan:
     messages: list[NewMessage] = field(default_factory=list)
     list_id: int | None = None
     template_id: int | None = None
+    provider_template_id: str = ""
+    param_names: tuple[str, ...] = ()
 
     @property
     def to_send(self) -> int:
@@ -71,14 +74,14 @@ def _signature(account: Account, signature: str | None) -> str:
 
 def _message(
     parsed: ParsedTemplate, values: dict[str, str], *, phone: str, name: str, account: Account,
-    signature: str, opted_out: frozenset[str],
+    signature: str, opted_out: frozenset[str], mapping: list[tuple[str, str]],
 ) -> NewMessage:
     text = render(parsed, values)
     return NewMessage(
         phone=phone,
         name=name,
         text=text,
-        params={v: values.get(v, "") for v in parsed.variables},
+        params=provider_params(mapping, values, text) if mapping else {v: values.get(v, "") for v in parsed.variables},
         segments=count_message(text, phone=phone, provider=account.provider, signature=signature),
         skip_reason=tr("On the opt-out list") if phone in opted_out else "",
     )
@@ -93,6 +96,8 @@ def plan_for_recipients(
     signature: str | None = None,
     list_id: int | None = None,
     template_id: int | None = None,
+    provider_template_id: str | None = None,
+    param_map: str | None = None,
 ) -> CampaignPlan:
     if not body.strip():
         raise UserFacingError(tr("The message is empty. Write the text to send first."))
@@ -102,9 +107,19 @@ def plan_for_recipients(
     sig = _signature(account, signature)
     opted_out = store.optouts.phones()
     plan = CampaignPlan(account, body, sig, list_id=list_id, template_id=template_id)
+    mapping: list[tuple[str, str]] = []
+    if account.provider in TEMPLATE_PROVIDERS:
+        plan.provider_template_id = provider_template_id or account.settings.get("template_id", "")
+        if not plan.provider_template_id:
+            raise UserFacingError(
+                tr("This provider only sends approved templates: set the approved template id on the account or on the template.")
+            )
+        mapping = parse_param_map(param_map if param_map is not None else account.settings.get("template_params", ""))
+        plan.param_names = tuple(name for name, _ours in mapping)
     for r in recipients:
         plan.messages.append(
-            _message(parsed, r.variables(), phone=r.phone, name=r.name, account=account, signature=sig, opted_out=opted_out)
+            _message(parsed, r.variables(), phone=r.phone, name=r.name, account=account, signature=sig,
+                     opted_out=opted_out, mapping=mapping)
         )
     if not plan.messages:
         raise UserFacingError(tr("The list has no recipients to send to."))
@@ -113,7 +128,7 @@ def plan_for_recipients(
 
 def plan_for_numbers(
     store: Store, account: Account, body: str, numbers: Sequence[str], *, region: str = "CN",
-    signature: str | None = None,
+    signature: str | None = None, provider_template_id: str | None = None, param_map: str | None = None,
 ) -> CampaignPlan:
     from smsdesk.core.phones import normalize_phone
 
@@ -126,7 +141,10 @@ def plan_for_numbers(
         if result.e164 not in seen:
             seen.add(result.e164)
             people.append(Recipient(id=0, row_no=len(people) + 1, phone=result.e164, name="", fields={}))
-    return plan_for_recipients(store, account, body, people, signature=signature)
+    return plan_for_recipients(
+        store, account, body, people, signature=signature, provider_template_id=provider_template_id,
+        param_map=param_map,
+    )
 
 
 def create_campaign(store: Store, plan: CampaignPlan, name: str) -> int:
@@ -139,6 +157,8 @@ def create_campaign(store: Store, plan: CampaignPlan, name: str) -> int:
         list_id=plan.list_id,
         template_id=plan.template_id,
         signature=plan.signature,
+        provider_template_id=plan.provider_template_id,
+        param_names=plan.param_names,
     )
 
 
@@ -148,16 +168,16 @@ def send_campaign(
     account: Account,
     campaign_id: int,
     *,
-    signature: str = "",
     on_progress: Callable[[SendProgress], None] | None = None,
     cancel: threading.Event | None = None,
 ) -> SendResult:
+    """Send what is queued in the campaign, with the signature and template it was written with."""
     total = store.journal.campaign_counts(campaign_id).get("queued", 0)
     store.journal.set_campaign_state(campaign_id, "sending")
     result = run_campaign(
         store.journal,
         provider,
-        SendSpec(signature=signature or account.settings.get("signature", "")),
+        store.journal.campaign_spec(campaign_id),
         campaign_id,
         total=total,
         on_progress=on_progress,

@@ -1,25 +1,72 @@
-"""Turning a saved account into a live provider."""
+"""Turning a saved account into a live provider, and a message into what its template needs."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from smsdesk.core.provider_api import AccountField, Provider
+from smsdesk.errors import UserFacingError
+from smsdesk.i18n import tr
 from smsdesk.providers import fields_for, provider_class
 from smsdesk.storage.accounts import Account
-from smsdesk.storage.secrets import SecretStore
+
+TEXT_VARIABLE = "_text"
+"""In a parameter mapping, the whole personalised message (for a template like ``${content}``)."""
+
+# Aliyun and Tencent only send text the owner had approved as a template; these settings say
+# which template and how our variables fill its parameters.
+TEMPLATE_FIELDS: tuple[AccountField, ...] = (
+    AccountField("signature", "Signature", required=False,
+                 help="The approved signature, without brackets; shown as 【signature】."),
+    AccountField("template_id", "Approved template id", required=False,
+                 help="Used when a message has no template of its own, e.g. SMS_123456 or 1234567."),
+    AccountField("template_params", "Template parameters", required=False, default=f"content={TEXT_VARIABLE}",
+                 help="How the template's parameters are filled, in its order: provider=our_variable, "
+                      "separated by commas; _text is the whole message."),
+)
+TEMPLATE_PROVIDERS = frozenset({"aliyun", "tencent"})
 
 
-def secret_keys(provider: str) -> list[str]:
-    return [f.key for f in fields_for(provider) if f.secret]
+def account_fields(kind: str) -> tuple[AccountField, ...]:
+    """Every setting an account of ``kind`` has: the provider's own plus the template settings."""
+    own = fields_for(kind)
+    if kind not in TEMPLATE_PROVIDERS:
+        return own
+    keys = {f.key for f in own}
+    return own + tuple(f for f in TEMPLATE_FIELDS if f.key not in keys)
 
 
-def open_provider(account: Account, secrets: SecretStore | None = None) -> Provider:
+def secret_keys(kind: str) -> list[str]:
+    return [f.key for f in fields_for(kind) if f.secret]
+
+
+def parse_param_map(text: str) -> list[tuple[str, str]]:
+    """``"code=code, name=_text"`` -> ``[("code", "code"), ("name", "_text")]``; ``"name"`` alone maps to itself."""
+    pairs: list[tuple[str, str]] = []
+    for item in text.replace("\n", ",").split(","):
+        item = item.strip()
+        if not item:
+            continue
+        provider_name, sep, ours = item.partition("=")
+        provider_name, ours = provider_name.strip(), (ours.strip() if sep else provider_name.strip())
+        if not provider_name or not ours:
+            raise UserFacingError(tr("Write template parameters as provider=variable, not “{item}”.", item=item))
+        pairs.append((provider_name, ours))
+    return pairs
+
+
+def provider_params(mapping: list[tuple[str, str]], values: Mapping[str, str], text: str) -> dict[str, str]:
+    """The values of the provider template's parameters for one customer."""
+    return {name: (text if ours == TEXT_VARIABLE else values.get(ours, "")) for name, ours in mapping}
+
+
+def open_provider(account: Account) -> Provider:
     """A provider for ``account`` with its secrets read from the keyring (if it has any)."""
     keys = secret_keys(account.provider)
-    loaded = (secrets or SecretStore()).load(account.secret_ref, keys) if keys else {}
-    cls = provider_class(account.provider)
-    provider: Provider = cls(account.settings, loaded)
+    loaded: dict[str, str] = {}
+    if keys:
+        from smsdesk.storage.secrets import SecretStore
+
+        loaded = SecretStore().load(account.secret_ref, keys)
+    provider: Provider = provider_class(account.provider)(account.settings, loaded)
     return provider
-
-
-def public_fields(provider: str) -> list[AccountField]:
-    return [f for f in fields_for(provider) if not f.secret]

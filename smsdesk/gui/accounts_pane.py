@@ -22,10 +22,11 @@ from PySide6.QtWidgets import (
 )
 
 from smsdesk.core.provider_api import AccountField
+from smsdesk.engine.providers import account_fields, secret_keys
 from smsdesk.errors import UserFacingError
 from smsdesk.gui.feedback import show_crash, show_error
 from smsdesk.i18n import tr as core_tr
-from smsdesk.providers import KINDS, fields_for
+from smsdesk.providers import KINDS
 from smsdesk.storage import Store
 from smsdesk.storage.accounts import SANDBOX_PROVIDER, Account
 from smsdesk.worker.tasks import BackgroundTask
@@ -151,7 +152,7 @@ class AccountsPane(QWidget):
         self.result.setText(self.tr("Fill in the fields and press Save."))
 
     def _fields(self) -> tuple[AccountField, ...]:
-        return fields_for(str(self.provider.currentData()))
+        return account_fields(str(self.provider.currentData()))
 
     def _build_fields(self, settings: dict[str, str]) -> None:
         while self.fields_form.rowCount():
@@ -237,7 +238,7 @@ class AccountsPane(QWidget):
             return
         from smsdesk.storage.secrets import SecretStore
 
-        SecretStore().delete(a.secret_ref, [f.key for f in fields_for(a.provider) if f.secret])
+        SecretStore().delete(a.secret_ref, secret_keys(a.provider))
         self.reload()
         self.accounts_changed.emit()
 

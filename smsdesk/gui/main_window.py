@@ -153,9 +153,9 @@ class MainWindow(QMainWindow):
         self.show_pane(self.recipients)
         self.recipients.import_clicked()
 
-    def _campaign_started(self, campaign_id: int, account: str, signature: str) -> None:
+    def _campaign_started(self, campaign_id: int, account: str) -> None:
         self.show_pane(self.send_log)
-        self.send_log.start_campaign(campaign_id, account, signature)
+        self.send_log.start_campaign(campaign_id, account)
 
     def _about(self) -> None:
         QMessageBox.about(

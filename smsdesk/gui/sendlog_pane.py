@@ -115,13 +115,13 @@ class SendLogPane(QWidget):
     def is_sending(self) -> bool:
         return self.worker is not None
 
-    def start_campaign(self, campaign_id: int, account: str, signature: str) -> None:
+    def start_campaign(self, campaign_id: int, account: str) -> None:
         if self.worker is not None:
             show_error(self, self.tr("A campaign is already being sent; wait for it to finish."))
             return
         from smsdesk.worker.send_worker import SendWorker
 
-        worker = SendWorker(campaign_id, account, signature)
+        worker = SendWorker(campaign_id, account)
         worker.progress.connect(self._progress)
         worker.sent.connect(self._sent)
         worker.reports_changed.connect(self.refresh)

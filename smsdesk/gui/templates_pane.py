@@ -40,9 +40,9 @@ KINDS = ("notification", "marketing", "verification")
 
 
 class TemplatesPane(QWidget):
-    """Signals: ``campaign_started(campaign_id, account_name, signature)`` once a campaign is written."""
+    """Signals: ``campaign_started(campaign_id, account_name)`` once a campaign is written."""
 
-    campaign_started = Signal(int, str, str)
+    campaign_started = Signal(int, str)
 
     def __init__(self, store: Store) -> None:
         super().__init__()
@@ -254,6 +254,13 @@ class TemplatesPane(QWidget):
             return self._current.signature
         return account.settings.get("signature", "") if account else ""
 
+    def _provider_template(self) -> tuple[str | None, str | None]:
+        """The approved template and parameter mapping the current template links to, if any."""
+        t = self._current
+        if t is None or not t.provider_template_id:
+            return None, None
+        return t.provider_template_id, ", ".join(t.param_names) or None
+
     def _current_recipient(self) -> Recipient | None:
         saved = self.current_list()
         if saved is None or saved.size == 0:
@@ -311,11 +318,13 @@ class TemplatesPane(QWidget):
         if self._task is not None:
             self._task.cancel.set()
         signature = self._signature()
+        provider_template_id, param_map = self._provider_template()
 
         def job(_progress: Callable[[int, int], None], _cancel: threading.Event) -> CampaignPlan:
             with Store.open() as store:
                 return plan_for_recipients(
-                    store, account, body, store.lists.iter_recipients(saved.id), signature=signature, list_id=saved.id
+                    store, account, body, store.lists.iter_recipients(saved.id), signature=signature,
+                    list_id=saved.id, provider_template_id=provider_template_id, param_map=param_map,
                 )
 
         task = BackgroundTask(job)
@@ -338,6 +347,7 @@ class TemplatesPane(QWidget):
             return
         body = self.editor.toPlainText()
         signature = self._signature()
+        provider_template_id, param_map = self._provider_template()
         self.send_button.setEnabled(False)
 
         def job(_progress: Callable[[int, int], None], _cancel: threading.Event) -> CampaignPlan:
@@ -345,6 +355,7 @@ class TemplatesPane(QWidget):
                 return plan_for_recipients(
                     store, account, body, store.lists.iter_recipients(saved.id), signature=signature,
                     list_id=saved.id, template_id=self._current.id if self._current else None,
+                    provider_template_id=provider_template_id, param_map=param_map,
                 )
 
         task = BackgroundTask(job)
@@ -367,4 +378,4 @@ class TemplatesPane(QWidget):
             return
         name = f"{self.name.text().strip() or self.tr('Message')} {datetime.now():%Y-%m-%d %H:%M}"
         campaign_id = create_campaign(self.store, plan, name)
-        self.campaign_started.emit(campaign_id, plan.account.name, plan.signature)
+        self.campaign_started.emit(campaign_id, plan.account.name)

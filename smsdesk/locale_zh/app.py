@@ -17,4 +17,11 @@ MESSAGES: dict[str, str] = {
     "The provider keeps refusing: {code} {message}": "服务商持续拒绝：{code} {message}",
     "Sending paused: {advice} ({code})": "发送已暂停：{advice}（{code}）",
     "The provider did not say what happened to this message": "服务商没有说明这条短信的结果",
+    "Write template parameters as provider=variable, not “{item}”.": "模板参数应写成 服务商参数=变量，而不是“{item}”。",
+    "This provider only sends approved templates: set the approved template id on the account or on the template.": "该服务商只能发送审核通过的模板：请在账户或模板中填写已审核的模板 ID。",
+    "Approved template id": "已审核模板 ID",
+    "Template parameters": "模板参数",
+    "The approved signature, without brackets; shown as 【signature】.": "审核通过的签名（不含括号），显示为【签名】。",
+    "Used when a message has no template of its own, e.g. SMS_123456 or 1234567.": "短信没有自己的模板时使用，例如 SMS_123456 或 1234567。",
+    "How the template's parameters are filled, in its order: provider=our_variable, separated by commas; _text is the whole message.": "按模板中的顺序填写参数：服务商参数=我们的变量，用逗号分隔；_text 表示整条短信内容。",
 }

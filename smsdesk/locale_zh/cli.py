@@ -102,4 +102,6 @@ MESSAGES: dict[str, str] = {
     "{count} numbers removed from the opt-out list.": "已将 {count} 个号码移出退订名单。",
     "{messages} messages, {skipped} skipped, {segments} SMS, about {cost} {currency} through “{account}”.": "{messages} 条短信，跳过 {skipped} 条，计费 {segments} 条，约 {cost} {currency}，通过“{account}”发送。",
     "“{key}” is a secret: give it on standard input, never on the command line.": "“{key}”是密钥：请从标准输入提供，切勿写在命令行上。",
+    "The provider's approved template (Aliyun, Tencent).": "服务商审核通过的模板（阿里云、腾讯云）。",
+    "How the approved template's parameters are filled, e.g. “code=code, content=_text”.": "如何填写已审核模板的参数，例如“code=code, content=_text”。",
 }

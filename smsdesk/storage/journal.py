@@ -20,6 +20,7 @@ from smsdesk.core.provider_api import (
     ProviderFault,
     ReportState,
     SendOutcome,
+    SendSpec,
     SentRef,
 )
 from smsdesk.core.states import MessageState
@@ -145,6 +146,13 @@ class Journal:
                 ),
             )
         return campaign_id
+
+    def campaign_spec(self, campaign_id: int) -> SendSpec:
+        """What every request of the campaign shares, as it was when the campaign was written."""
+        row = self._conn.execute(
+            "SELECT signature, provider_template_id, param_names FROM campaigns WHERE id = ?", (campaign_id,)
+        ).fetchone()
+        return SendSpec(row["signature"], row["provider_template_id"], tuple(json.loads(row["param_names"])))
 
     def campaign_account(self, campaign_id: int) -> int:
         row = self._conn.execute("SELECT account_id FROM campaigns WHERE id = ?", (campaign_id,)).fetchone()

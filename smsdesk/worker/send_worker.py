@@ -32,11 +32,10 @@ class SendWorker(QObject):
     failed = Signal(str)
     crashed = Signal(str)
 
-    def __init__(self, campaign_id: int, account_name: str, signature: str, report_wait: float = 60.0) -> None:
+    def __init__(self, campaign_id: int, account_name: str, report_wait: float = 60.0) -> None:
         super().__init__()
         self.campaign_id = campaign_id
         self.account_name = account_name
-        self.signature = signature
         self.report_wait = report_wait
         self.cancel = threading.Event()
         self._thread = QThread()
@@ -67,7 +66,7 @@ class SendWorker(QObject):
                 provider = open_provider(account)
                 try:
                     result = send_campaign(
-                        store, provider, account, self.campaign_id, signature=self.signature,
+                        store, provider, account, self.campaign_id,
                         on_progress=self._emit_progress, cancel=self.cancel,
                     )
                     self.reports_changed.emit()

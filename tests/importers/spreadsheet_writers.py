@@ -104,7 +104,7 @@ def write_xlsxwriter(path: Path, spec: SheetSpec) -> Path:
         first, last = cells.split(":")
         (first_row, first_col), (last_row, last_col) = _cell_index(first), _cell_index(last)
         value = spec.rows[first_row][first_col] if spec.rows[first_row] else ""
-        sheet.merge_range(first_row, first_col, last_row, last_col, value)  # type: ignore[arg-type]
+        sheet.merge_range(first_row, first_col, last_row, last_col, value)
     for name, rows in spec.extra_sheets.items():
         extra = workbook.add_worksheet(name)
         for row_index, row in enumerate(rows):

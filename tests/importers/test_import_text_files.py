@@ -24,8 +24,8 @@ def write_text(path: Path, rows: list[list[str]], encoding: str, delimiter: str 
     return path
 
 
-def check_rows(path: Path, expected_encoding: str, **kwargs: str) -> None:
-    preview = preview_file(path, **kwargs)
+def check_rows(path: Path, expected_encoding: str, encoding: str | None = None) -> None:
+    preview = preview_file(path, encoding=encoding)
     assert preview.encoding == expected_encoding
     assert preview.kind == "csv"
     assert preview.header_row == 1
@@ -34,7 +34,7 @@ def check_rows(path: Path, expected_encoding: str, **kwargs: str) -> None:
     assert preview.name_column == "姓名"
     assert preview.confident is True
     assert preview.rows[0] == ROWS[1]
-    result = import_file(path, **kwargs)
+    result = import_file(path, encoding=encoding)
     assert [(r.row_no, r.phone, r.name) for r in result.recipients] == [
         (2, "+8613800138000", "张三"),
         (3, "+861012345678", "李四"),

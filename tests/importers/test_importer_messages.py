@@ -21,7 +21,9 @@ def translated_literals() -> dict[str, Path]:
         for node in ast.walk(ast.parse(source.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "tr":
                 first = node.args[0]
-                assert isinstance(first, ast.Constant), f"tr() needs a literal in {source.name}"
+                assert isinstance(first, ast.Constant) and isinstance(first.value, str), (
+                    f"tr() needs a literal in {source.name}"
+                )
                 found[first.value] = source
     return found
 

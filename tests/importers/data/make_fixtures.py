@@ -21,7 +21,7 @@ HERE = Path(__file__).resolve().parent
 
 
 def make_legacy_xls() -> None:
-    import xlwt  # type: ignore[import-not-found]
+    import xlwt
 
     book = xlwt.Workbook(encoding="utf-8")
     sheet = book.add_sheet("会员")
@@ -57,7 +57,7 @@ def make_legacy_xls() -> None:
 
 def make_encrypted_xlsx() -> None:
     import openpyxl
-    from msoffcrypto.format.ooxml import OOXMLFile  # type: ignore[import-not-found]
+    from msoffcrypto.format.ooxml import OOXMLFile
 
     workbook = openpyxl.Workbook()
     workbook.active.append(["手机"])
