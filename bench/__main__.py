@@ -8,6 +8,7 @@ import sys
 BENCHMARKS = {
     "startup": "bench.bench_startup",
     "import": "bench.bench_import",
+    "import-gui": "bench.bench_import_gui",
 }
 
 

@@ -256,6 +256,10 @@ def report(figures: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def main() -> None:
+    print(report(run()))
+
+
 if __name__ == "__main__":
     sys.path.insert(0, str(ROOT))
-    print(report(run()))
+    main()

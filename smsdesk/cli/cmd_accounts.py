@@ -8,7 +8,7 @@ import sys
 
 from smsdesk.cli.common import Subparsers, add_json, interactive, open_store
 from smsdesk.cli.output import print_json, print_table
-from smsdesk.engine.providers import account_fields, open_provider, secret_keys
+from smsdesk.engine.providers import account_fields, secret_keys, test_account
 from smsdesk.errors import UserFacingError
 from smsdesk.i18n import tr
 from smsdesk.providers import KINDS
@@ -172,11 +172,7 @@ def cmd_remove(args: argparse.Namespace) -> int:
 def cmd_test(args: argparse.Namespace) -> int:
     with open_store() as store:
         account = store.accounts.get(args.name)
-    provider = open_provider(account)
-    try:
-        print(provider.test_connection())
-    finally:
-        provider.close()
+    print(test_account(account))
     return 0
 
 

@@ -57,6 +57,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return gui_main()
     setup_logging()
+    if args_list[0] == "emulator":
+        # The emulator parses its own options, --help included.
+        from smsdesk.emulator import main as emulator_main
+
+        return int(emulator_main(args_list[1:]) or 0)
     parser = build_parser()
     args = parser.parse_args(args_list)
     func: Callable[[argparse.Namespace], int] | None = getattr(args, "func", None)

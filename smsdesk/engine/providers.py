@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from smsdesk.core.provider_api import AccountField, Provider
+from smsdesk.core.provider_api import (
+    AccountField,
+    OutcomeUnknown,
+    Provider,
+    ProviderError,
+    RequestNotSent,
+    describe_kind,
+)
 from smsdesk.errors import UserFacingError
 from smsdesk.i18n import tr
 from smsdesk.providers import fields_for, provider_class
@@ -70,3 +77,20 @@ def open_provider(account: Account) -> Provider:
         loaded = SecretStore().load(account.secret_ref, keys)
     provider: Provider = provider_class(account.provider)(account.settings, loaded)
     return provider
+
+
+def test_account(account: Account) -> str:
+    """Make the provider's harmless read-only call; the outcome in words, or a UserFacingError."""
+    provider = open_provider(account)
+    try:
+        return provider.test_connection()
+    except ProviderError as exc:
+        fault = exc.fault
+        detail = f"{fault.code}: {fault.message}" if fault.message else fault.code
+        raise UserFacingError(f"{describe_kind(fault.kind)} ({detail})") from exc
+    except RequestNotSent as exc:
+        raise UserFacingError(tr("Cannot reach the provider: {reason}", reason=str(exc) or type(exc).__name__)) from exc
+    except OutcomeUnknown as exc:
+        raise UserFacingError(tr("No answer from the provider")) from exc
+    finally:
+        provider.close()

@@ -254,13 +254,9 @@ class AccountsPane(QWidget):
         self.test_button.setEnabled(False)
 
         def job(_progress: Callable[[int, int], None], _cancel: threading.Event) -> str:
-            from smsdesk.engine.providers import open_provider
+            from smsdesk.engine.providers import test_account
 
-            provider = open_provider(a)
-            try:
-                return provider.test_connection()
-            finally:
-                provider.close()
+            return test_account(a)
 
         task = BackgroundTask(job)
         task.signals.succeeded.connect(lambda text: self._tested(str(text), ok=True))

@@ -4,7 +4,7 @@ One module per layer keeps the lists short; keys are the English text exactly as
 ``tr()`` call.
 """
 
-from smsdesk.locale_zh import app, cli, core, importers, providers, storage
+from smsdesk.locale_zh import app, cli, core, importers, providers, sendlog, storage, templates
 
 CATALOGUE_ZH: dict[str, str] = {
     **core.MESSAGES,
@@ -13,4 +13,6 @@ CATALOGUE_ZH: dict[str, str] = {
     **storage.MESSAGES,
     **cli.MESSAGES,
     **app.MESSAGES,
+    **templates.MESSAGES,
+    **sendlog.MESSAGES,
 }

@@ -1,0 +1,4 @@
+"""Simplified Chinese for the sendlog messages of the Qt-free layers."""
+
+MESSAGES: dict[str, str] = {
+}
