@@ -415,14 +415,6 @@
 <context>
     <name>SendLogPane</name>
     <message>
-        <source>Messages you send appear here with their delivery state.</source>
-        <translation>您发送的短信会显示在这里，并附有送达状态。</translation>
-    </message>
-    <message>
-        <source>Stop sending</source>
-        <translation>停止发送</translation>
-    </message>
-    <message>
         <source>All states</source>
         <translation>全部状态</translation>
     </message>
@@ -445,6 +437,17 @@
     <message>
         <source>%1 messages</source>
         <translation>%1 条短信</translation>
+    </message>
+</context>
+<context>
+    <name>SendProgressPanel</name>
+    <message>
+        <source>Messages you send appear here with their delivery state.</source>
+        <translation>您发送的短信会显示在这里，并附有送达状态。</translation>
+    </message>
+    <message>
+        <source>Stop sending</source>
+        <translation>停止发送</translation>
     </message>
     <message>
         <source>A campaign is already being sent; wait for it to finish.</source>

@@ -14,7 +14,7 @@ from smsdesk.i18n import tr
 from smsdesk.providers.sandbox import SandboxProvider
 from smsdesk.storage import Store
 from smsdesk.storage.accounts import SANDBOX_PROVIDER
-from smsdesk.storage.journal import LogFilter
+from smsdesk.storage.log import LogFilter
 
 STATES = ("queued", "inflight", "sent", "delivered", "failed", "in_doubt", "skipped")
 
@@ -61,7 +61,7 @@ def cmd_log(args: argparse.Namespace) -> int:
         if not args.no_refresh:
             refresh_all(store)
         account_id = store.accounts.get(args.account).id if args.account else None
-        rows = store.journal.log(
+        rows = store.log.rows(
             LogFilter(campaign_id=args.campaign, state=args.state, account_id=account_id, search=args.search),
             limit=args.limit,
         )

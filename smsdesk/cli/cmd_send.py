@@ -8,6 +8,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from smsdesk.cli.common import Subparsers, add_json, interactive, open_store
+from smsdesk.cli.dry_run import print_dry_run
 from smsdesk.cli.output import print_json
 from smsdesk.core.sending import SendProgress
 from smsdesk.engine.campaigns import (
@@ -23,7 +24,7 @@ from smsdesk.errors import UserFacingError
 from smsdesk.i18n import tr
 from smsdesk.storage import Store
 from smsdesk.storage.accounts import SANDBOX_PROVIDER, Account
-from smsdesk.storage.journal import LogFilter
+from smsdesk.storage.log import LogFilter
 
 EXIT_REFUSED = 2
 
@@ -120,14 +121,7 @@ def cmd_send(args: argparse.Namespace) -> int:
             raise UserFacingError(tr("There is no account to send through. Add one first."))
         plan = _plan(store, account, args)
         if args.dry_run:
-            out = {"dry_run": True, **plan.summary(), "per_message": [
-                {"phone": m.phone, "name": m.name, "text": m.text, "segments": m.segments, "skipped": m.skip_reason}
-                for m in plan.messages
-            ]}
-            if args.json:
-                print_json(out)
-            else:
-                _print_summary(plan)
+            print_dry_run(plan, as_json=args.json)
             return 0
         if not _confirm(plan, args):
             print(tr("Nothing was sent."), file=sys.stderr)
@@ -143,7 +137,7 @@ def cmd_send(args: argparse.Namespace) -> int:
         finally:
             provider.close()
         counts = store.journal.campaign_counts(campaign_id)
-        rows = store.journal.log(LogFilter(campaign_id=campaign_id), limit=max(1, len(plan.messages)))
+        rows = store.log.rows(LogFilter(campaign_id=campaign_id), limit=max(1, len(plan.messages)))
     failed = counts.get("failed", 0) + counts.get("in_doubt", 0) + counts.get("queued", 0)
     out = {
         "campaign_id": campaign_id,
@@ -167,17 +161,3 @@ def cmd_send(args: argparse.Namespace) -> int:
         if result.paused_reason:
             print(result.paused_reason)
     return 1 if failed or result.paused_reason else 0
-
-
-def _print_summary(plan: CampaignPlan) -> None:
-    s = plan.summary()
-    print(tr(
-        "{messages} messages, {skipped} skipped, {segments} SMS, about {cost} {currency} through “{account}”.",
-        messages=s["messages"], skipped=s["skipped"], segments=s["segments"], cost=s["estimated_cost"],
-        currency=s["currency"], account=plan.account.name,
-    ))
-    for m in plan.messages[:20]:
-        mark = f" [{m.skip_reason}]" if m.skip_reason else ""
-        print(f"  {m.phone} ({m.segments}){mark}: {m.text}")
-    if len(plan.messages) > 20:
-        print(tr("  … and {more} more", more=len(plan.messages) - 20))

@@ -25,7 +25,15 @@ EXIT_INTERNAL = 70
 def build_parser() -> argparse.ArgumentParser:
     # Imported here, not at the top: `smsdesk` without arguments opens the window and should not
     # pay for loading every command's dependencies first.
-    from smsdesk.cli import cmd_accounts, cmd_lists, cmd_log, cmd_send, cmd_templates
+    from smsdesk.cli import (
+        cmd_accounts,
+        cmd_campaigns,
+        cmd_history,
+        cmd_lists,
+        cmd_log,
+        cmd_send,
+        cmd_templates,
+    )
 
     parser = argparse.ArgumentParser(
         prog="smsdesk",
@@ -38,6 +46,8 @@ def build_parser() -> argparse.ArgumentParser:
     cmd_templates.register(sub)
     cmd_send.register(sub)
     cmd_log.register(sub)
+    cmd_campaigns.register(sub)
+    cmd_history.register(sub)
     emulator = sub.add_parser("emulator", help=tr("Run the local provider emulator (for testing)."), add_help=False)
     emulator.add_argument("rest", nargs=argparse.REMAINDER)
     emulator.set_defaults(func=_run_emulator)

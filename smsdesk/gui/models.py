@@ -16,8 +16,8 @@ from PySide6.QtGui import QColor
 from smsdesk.core.provider_api import kind_label
 from smsdesk.core.states import MessageState, state_label
 from smsdesk.storage import Store
-from smsdesk.storage.journal import LogFilter, LogRow
 from smsdesk.storage.lists import Recipient
+from smsdesk.storage.log import LogFilter, LogRow
 
 PAGE = 500
 
@@ -133,8 +133,8 @@ class LogModel(QAbstractTableModel):
         """Re-read from the database, keeping as many rows as were shown."""
         keep = max(PAGE, len(self._rows))
         self.beginResetModel()
-        self._total = self._store.journal.log_count(self._filter)
-        self._rows = self._store.journal.log(self._filter, 0, keep)
+        self._total = self._store.log.count(self._filter)
+        self._rows = self._store.log.rows(self._filter, 0, keep)
         self.endResetModel()
 
     @property
@@ -153,7 +153,7 @@ class LogModel(QAbstractTableModel):
     def fetchMore(self, parent: Index = QModelIndex()) -> None:  # noqa: B008
         if parent.isValid():
             return
-        more = self._store.journal.log(self._filter, len(self._rows), PAGE)
+        more = self._store.log.rows(self._filter, len(self._rows), PAGE)
         if not more:
             self._total = len(self._rows)
             return

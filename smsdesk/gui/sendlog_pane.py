@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
     QComboBox,
@@ -11,8 +9,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QMessageBox,
-    QProgressBar,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -20,13 +16,10 @@ from PySide6.QtWidgets import (
 )
 
 from smsdesk.core.states import MessageState, state_label
-from smsdesk.gui.feedback import show_crash, show_error
 from smsdesk.gui.models import LogModel
+from smsdesk.gui.send_progress import SendProgressPanel
 from smsdesk.storage import Store
-from smsdesk.storage.journal import LogFilter
-
-if TYPE_CHECKING:
-    from smsdesk.worker.send_worker import SendWorker
+from smsdesk.storage.log import LogFilter
 
 
 class SendLogPane(QWidget):
@@ -37,21 +30,10 @@ class SendLogPane(QWidget):
     def __init__(self, store: Store) -> None:
         super().__init__()
         self.store = store
-        self.worker: SendWorker | None = None
 
-        self.progress = QProgressBar()
-        self.progress.setTextVisible(True)
-        self.progress.hide()
-        self.status = QLabel(self.tr("Messages you send appear here with their delivery state."))
-        self.status.setObjectName("sendStatus")
-        self.status.setWordWrap(True)
-        self.stop_button = QPushButton(self.tr("Stop sending"))
-        self.stop_button.hide()
-        self.stop_button.clicked.connect(self._stop_clicked)
-        top = QHBoxLayout()
-        top.addWidget(self.status, 1)
-        top.addWidget(self.progress, 1)
-        top.addWidget(self.stop_button)
+        self.sending = SendProgressPanel(store)
+        self.sending.changed.connect(self.refresh)
+        self.sending.status_message.connect(self.status_message)
 
         self.state_filter = QComboBox()
         self.state_filter.addItem(self.tr("All states"), None)
@@ -93,7 +75,7 @@ class SendLogPane(QWidget):
             self.table.setColumnWidth(column, width)
 
         layout = QVBoxLayout(self)
-        layout.addLayout(top)
+        layout.addWidget(self.sending)
         layout.addLayout(filters)
         layout.addWidget(self.table, 1)
         self.apply_filter()
@@ -113,91 +95,16 @@ class SendLogPane(QWidget):
     # -- a running campaign ---------------------------------------------------------------
 
     def is_sending(self) -> bool:
-        return self.worker is not None
+        return self.sending.is_sending()
 
     def start_campaign(self, campaign_id: int, account: str) -> None:
-        if self.worker is not None:
-            show_error(self, self.tr("A campaign is already being sent; wait for it to finish."))
-            return
-        from smsdesk.worker.send_worker import SendWorker
-
-        worker = SendWorker(campaign_id, account)
-        worker.progress.connect(self._progress)
-        worker.sent.connect(self._sent)
-        worker.reports_changed.connect(self.refresh)
-        worker.finished.connect(self._finished)
-        worker.failed.connect(self._failed)
-        worker.crashed.connect(self._crashed)
-        self.worker = worker
-        self.progress.setRange(0, 0)
-        self.progress.show()
-        self.stop_button.show()
-        self.status.setText(self.tr("Sending…"))
-        self.refresh()
-        worker.start()
-
-    def _progress(self, done: int, total: int, accepted: int, failed: int, rate: float) -> None:
-        self.progress.setRange(0, max(total, 1))
-        self.progress.setValue(done)
-        remaining = (total - done) / rate if rate > 0 else 0
-        text = self.tr("Sending: %1 of %2 · %3 accepted · %4 refused · %5/s · about %6 s left")
-        for n, value in enumerate((done, total, accepted, failed, f"{rate:.0f}", f"{remaining:.0f}"), 1):
-            text = text.replace(f"%{n}", str(value))
-        self.status.setText(text)
-        self.refresh()
-
-    def _sent(self, paused_reason: str) -> None:
-        self.stop_button.hide()
-        if paused_reason:
-            self.status.setText(paused_reason)
-        else:
-            self.status.setText(self.tr("All messages handed to the provider. Waiting for delivery reports…"))
-        self.refresh()
-
-    def _finished(self) -> None:
-        self._cleanup()
-        counts: dict[str, int] = {}
-        for state in MessageState:
-            counts[state.value] = self.store.journal.log_count(LogFilter(state=state.value))
-        message = self.tr("Done: %1 delivered, %2 failed, %3 waiting for a report.")
-        message = message.replace("%1", str(counts["delivered"])).replace("%2", str(counts["failed"]))
-        message = message.replace("%3", str(counts["sent"]))
-        self.status.setText(message)
-        self.status_message.emit(message)
-        self.refresh()
-
-    def _failed(self, message: str) -> None:
-        self._cleanup()
-        self.status.setText(message)
-        show_error(self, message)
-
-    def _crashed(self, details: str) -> None:
-        self._cleanup()
-        show_crash(self, details)
-
-    def _cleanup(self) -> None:
-        if self.worker is not None:
-            self.worker.stop()
-            self.worker = None
-        self.progress.hide()
-        self.stop_button.hide()
-
-    def _stop_clicked(self) -> None:
-        if self.worker is not None:
-            self.worker.cancel.set()
-            self.status.setText(self.tr("Stopping after the request in flight…"))
+        self.sending.start_campaign(campaign_id, account)
 
     def confirm_stop(self) -> bool:
-        answer = QMessageBox.question(
-            self, self.tr("Stop sending?"),
-            self.tr("A campaign is being sent. Stop it? Messages not yet sent stay queued and can be resumed."),
-        )
-        return answer == QMessageBox.StandardButton.Yes
+        return self.sending.confirm_stop()
 
     def stop(self) -> None:
-        if self.worker is not None:
-            self.worker.stop()
-            self.worker = None
+        self.sending.stop()
 
     def show_sandbox_phone(self) -> None:
         from smsdesk.gui.sandbox_phone import SandboxPhoneDialog

@@ -10,6 +10,7 @@ from smsdesk.storage.accounts import AccountStore
 from smsdesk.storage.db import connect
 from smsdesk.storage.journal import Journal
 from smsdesk.storage.lists import ListStore
+from smsdesk.storage.log import SendLog
 from smsdesk.storage.optouts import OptOutStore
 from smsdesk.storage.templates import TemplateStore
 
@@ -24,6 +25,7 @@ class Store:
         self.templates = TemplateStore(conn)
         self.optouts = OptOutStore(conn)
         self.journal = Journal(conn, durable=durable)
+        self.log = SendLog(conn)
 
     @classmethod
     def open(cls, path: Path | None = None, *, durable: bool = False, check_same_thread: bool = True) -> Store:

@@ -6,6 +6,8 @@ settings hold only what is safe to show.
 
 from __future__ import annotations
 
+from smsdesk.storage import migrations_log, migrations_sending, migrations_templates
+
 MIGRATIONS: list[tuple[str, ...]] = [
     # 0 -> 1: the first schema.
     (
@@ -89,4 +91,9 @@ MIGRATIONS: list[tuple[str, ...]] = [
         "CREATE INDEX messages_by_phone ON messages(phone)",
         "CREATE INDEX messages_by_provider_id ON messages(provider_id)",
     ),
+    # 1 -> 2, 2 -> 3, 3 -> 4: one step per area, each kept in its own module while the first
+    # release is prepared. Steps run in one transaction each, in this order.
+    migrations_templates.STEPS,
+    migrations_sending.STEPS,
+    migrations_log.STEPS,
 ]

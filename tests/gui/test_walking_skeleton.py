@@ -11,7 +11,7 @@ from PySide6.QtCore import Qt
 from smsdesk import paths
 from smsdesk.gui.confirm_send import ConfirmSendDialog
 from smsdesk.providers.sandbox import will_fail
-from smsdesk.storage.journal import LogFilter
+from smsdesk.storage.log import LogFilter
 
 
 def test_window_has_the_four_panes_and_the_sandbox_ready(window) -> None:  # type: ignore[no-untyped-def]
@@ -58,12 +58,12 @@ def test_import_sample_list_write_name_template_send_and_see_personalised_log(
 
     monkeypatch.setattr(ConfirmSendDialog, "ask", classmethod(lambda cls, parent, plan: True))
     qtbot.mouseClick(pane.send_button, Qt.MouseButton.LeftButton)
-    qtbot.waitUntil(lambda: window.send_log.worker is not None, timeout=10000)
+    qtbot.waitUntil(lambda: window.send_log.sending.worker is not None, timeout=10000)
     assert window.stack.currentWidget() is window.send_log
-    qtbot.waitUntil(lambda: window.send_log.worker is None, timeout=60000)
+    qtbot.waitUntil(lambda: window.send_log.sending.worker is None, timeout=60000)
     assert no_dialogs == []
 
-    campaign_rows = window.store.journal.log(LogFilter(search="your order is ready"), limit=100)
+    campaign_rows = window.store.log.rows(LogFilter(search="your order is ready"), limit=100)
     people = {r.phone: r for r in campaign_rows}
     assert len(campaign_rows) == 12 == len(people)
     recipients = list(window.store.lists.iter_recipients(saved.id))
@@ -73,7 +73,7 @@ def test_import_sample_list_write_name_template_send_and_see_personalised_log(
         assert row.state == ("failed" if will_fail(person.phone) else "delivered")
     # The log pane shows the campaign's rows.
     assert window.send_log.model.total >= 12
-    assert "delivered" in window.send_log.status.text()
+    assert "delivered" in window.send_log.sending.status.text()
 
 
 def test_unknown_variable_is_flagged_and_send_disabled(window, qtbot) -> None:  # type: ignore[no-untyped-def]

@@ -11,7 +11,8 @@ from smsdesk.core.provider_api import (
 )
 from smsdesk.storage import Store
 from smsdesk.storage.accounts import Account
-from smsdesk.storage.journal import LogFilter, NewMessage
+from smsdesk.storage.journal import NewMessage
+from smsdesk.storage.log import LogFilter
 
 
 def _campaign(store: Store, n: int = 3, skip: int = 0) -> tuple[int, int]:
@@ -28,7 +29,7 @@ def _campaign(store: Store, n: int = 3, skip: int = 0) -> tuple[int, int]:
 def test_messages_are_written_queued_and_skipped_ones_say_why(store: Store) -> None:
     cid, _ = _campaign(store, n=4, skip=1)
     assert store.journal.campaign_counts(cid) == {"queued": 3, "skipped": 1}
-    skipped = store.journal.log(LogFilter(state="skipped"))
+    skipped = store.log.rows(LogFilter(state="skipped"))
     assert skipped[0].error_kind == ErrorKind.OPTED_OUT
     assert skipped[0].error_message == "On the opt-out list"
 
@@ -45,7 +46,7 @@ def test_claim_marks_inflight_and_outcomes_move_each_message(store: Store) -> No
     ])
     store.journal.mark_in_doubt([batch[2].message_id], "timeout")
     assert store.journal.campaign_counts(cid) == {"sent": 1, "failed": 1, "in_doubt": 1}
-    failed = store.journal.log(LogFilter(state="failed"))[0]
+    failed = store.log.rows(LogFilter(state="failed"))[0]
     assert (failed.error_kind, failed.error_code, failed.error_message) == ("invalid_number", "isv.MOBILE_NUMBER_ILLEGAL", "bad")
 
 
@@ -74,18 +75,18 @@ def test_reports_are_applied_once_and_only_to_waiting_messages(store: Store) -> 
     assert store.journal.apply_reports(account_id, reports) == 0
     assert store.journal.apply_reports(account_id, [DeliveryReport("P0", ReportState.FAILED, "X")]) == 0
     assert store.journal.campaign_counts(cid) == {"delivered": 1, "failed": 1}
-    failed = store.journal.log(LogFilter(state="failed"))[0]
+    failed = store.log.rows(LogFilter(state="failed"))[0]
     assert (failed.error_kind, failed.error_code) == ("undelivered", "MK:0001")
     assert store.journal.sent_refs(account_id) == []
 
 
 def test_log_filters_and_searches(store: Store) -> None:
     _campaign(store, n=5)
-    assert store.journal.log_count() == 5
-    assert [r.phone for r in store.journal.log(LogFilter(search="+8613800138003"))] == ["+8613800138003"]
-    assert [r.name for r in store.journal.log(LogFilter(search="N4"))] == ["N4"]
-    assert store.journal.log_count(LogFilter(search="hello")) == 5
-    assert store.journal.log_count(LogFilter(state="delivered")) == 0
-    newest_first = store.journal.log(limit=2)
+    assert store.log.count() == 5
+    assert [r.phone for r in store.log.rows(LogFilter(search="+8613800138003"))] == ["+8613800138003"]
+    assert [r.name for r in store.log.rows(LogFilter(search="N4"))] == ["N4"]
+    assert store.log.count(LogFilter(search="hello")) == 5
+    assert store.log.count(LogFilter(state="delivered")) == 0
+    newest_first = store.log.rows(limit=2)
     assert [r.text for r in newest_first] == ["hello 4", "hello 3"]
-    assert [r.text for r in store.journal.log(offset=4, limit=10)] == ["hello 0"]
+    assert [r.text for r in store.log.rows(offset=4, limit=10)] == ["hello 0"]

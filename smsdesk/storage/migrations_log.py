@@ -1,0 +1,3 @@
+"""Schema steps for the send log (indexes, archive, reports). Empty until needed."""
+
+STEPS: tuple[str, ...] = ()

@@ -1,0 +1,3 @@
+"""Schema steps for the send engine (schedules, pacing, reconciliation). Empty until needed."""
+
+STEPS: tuple[str, ...] = ()
