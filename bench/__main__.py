@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import sys
 
 BENCHMARKS = {
     "startup": "bench.bench_startup",
     "import": "bench.bench_import",
     "import-gui": "bench.bench_import_gui",
+    "templates": "bench.bench_templates",
+    "send": "bench.bench_send",
+    "log": "bench.bench_log",
 }
 
 
 def main(argv: list[str]) -> int:
-    names = argv or list(BENCHMARKS)
+    names = argv or [n for n, module in BENCHMARKS.items() if importlib.util.find_spec(module) is not None]
     unknown = [n for n in names if n not in BENCHMARKS]
     if unknown:
         print(
