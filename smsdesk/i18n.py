@@ -19,8 +19,16 @@ _language = "en"
 
 
 def detect_language() -> str:
-    """The language the user's system asks for, limited to the ones we ship."""
-    for var in ("SMSDESK_LANG", "LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"):
+    """The language to use: ``SMSDESK_LANG``, else the owner's choice, else the system's."""
+    forced = os.environ.get("SMSDESK_LANG")
+    if forced:
+        return "zh_CN" if forced.lower().startswith("zh") else "en"
+    from smsdesk import settings
+
+    chosen = settings.language()
+    if chosen != "auto":
+        return chosen
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"):
         value = os.environ.get(var)
         if value:
             return "zh_CN" if value.lower().startswith("zh") else "en"

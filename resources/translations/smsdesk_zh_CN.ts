@@ -283,6 +283,14 @@
         <translation>查看(&amp;V)</translation>
     </message>
     <message>
+        <source>&amp;Language</source>
+        <translation>语言(&amp;L)</translation>
+    </message>
+    <message>
+        <source>Follow the system</source>
+        <translation>跟随系统</translation>
+    </message>
+    <message>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
@@ -291,12 +299,20 @@
         <translation>关于 smsdesk(&amp;A)</translation>
     </message>
     <message>
+        <source>Language</source>
+        <translation>语言</translation>
+    </message>
+    <message>
+        <source>The new language is used the next time smsdesk starts.</source>
+        <translation>新语言将在下次启动 smsdesk 时生效。</translation>
+    </message>
+    <message>
         <source>About smsdesk</source>
         <translation>关于 smsdesk</translation>
     </message>
     <message>
-        <source>&lt;b&gt;smsdesk {version}&lt;/b&gt;&lt;p&gt;Send SMS notifications and promotions to your customers through your own cloud SMS account.&lt;/p&gt;&lt;p&gt;Built with Qt (PySide6, LGPL), httpx, keyring, openpyxl, python-calamine, phonenumbers and platformdirs.&lt;/p&gt;</source>
-        <translation>&lt;b&gt;smsdesk {version}&lt;/b&gt;&lt;p&gt;通过您自己的云短信账户，给客户发送通知和促销短信。&lt;/p&gt;&lt;p&gt;基于 Qt（PySide6，LGPL）、httpx、keyring、openpyxl、python-calamine、phonenumbers 和 platformdirs 构建。&lt;/p&gt;</translation>
+        <source>&lt;b&gt;smsdesk %1&lt;/b&gt;&lt;p&gt;Send SMS notifications and promotions to your customers through your own cloud SMS account.&lt;/p&gt;&lt;p&gt;Built with these libraries:&lt;/p&gt;</source>
+        <translation>&lt;b&gt;smsdesk %1&lt;/b&gt;&lt;p&gt;通过您自己的云短信账户，给客户发送通知和促销短信。&lt;/p&gt;&lt;p&gt;使用了以下开源库：&lt;/p&gt;</translation>
     </message>
 </context>
 <context>
@@ -582,6 +598,37 @@
     <message>
         <source>%1 messages · %2 SMS · about %3 %4</source>
         <translation>%1 条短信 · 计费 %2 条 · 约 %3 %4</translation>
+    </message>
+</context>
+<context>
+    <name>WelcomeDialog</name>
+    <message>
+        <source>Welcome to smsdesk</source>
+        <translation>欢迎使用 smsdesk</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;1.&lt;/b&gt; A &lt;b&gt;Sandbox&lt;/b&gt; account is ready. It sends nowhere, so you can try everything safely; add your Aliyun, Tencent Cloud or Twilio account under &lt;i&gt;Accounts&lt;/i&gt; when you are ready.</source>
+        <translation>&lt;b&gt;1.&lt;/b&gt; &lt;b&gt;沙盒&lt;/b&gt;账户已就绪。它不会真正发出短信，您可以放心试用所有功能；准备好后，在&lt;i&gt;账户&lt;/i&gt;中添加您的阿里云、腾讯云或 Twilio 账户。</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;2.&lt;/b&gt; A sample list of customers and a sample message are loaded. Import your own list from Excel under &lt;i&gt;Recipients&lt;/i&gt;, or drop the file on the window.</source>
+        <translation>&lt;b&gt;2.&lt;/b&gt; 已载入一份示例客户名单和一条示例短信。您可以在&lt;i&gt;客户名单&lt;/i&gt;中从 Excel 导入自己的名单，或直接把文件拖到窗口上。</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;3.&lt;/b&gt; On &lt;i&gt;Templates&lt;/i&gt;, check the preview of each customer&apos;s message and its cost, then press &lt;b&gt;Send…&lt;/b&gt; and watch the &lt;i&gt;Send log&lt;/i&gt; fill in.</source>
+        <translation>&lt;b&gt;3.&lt;/b&gt; 在&lt;i&gt;短信模板&lt;/i&gt;中查看每位客户收到的短信预览和费用，然后点击&lt;b&gt;发送…&lt;/b&gt;，在&lt;i&gt;发送记录&lt;/i&gt;中查看结果。</translation>
+    </message>
+    <message>
+        <source>&lt;h2&gt;Send your first message in a minute&lt;/h2&gt;</source>
+        <translation>&lt;h2&gt;一分钟内发出第一条短信&lt;/h2&gt;</translation>
+    </message>
+    <message>
+        <source>Show me the sample message</source>
+        <translation>查看示例短信</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
     </message>
 </context>
 </TS>

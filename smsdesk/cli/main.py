@@ -40,6 +40,10 @@ def build_parser() -> argparse.ArgumentParser:
         description=tr("Send SMS to your customers through your own cloud SMS account. Without a command, opens the window."),
     )
     parser.add_argument("--version", action="version", version=f"smsdesk {__version__}")
+    parser.add_argument(
+        "--self-test", action="store_true",
+        help=tr("Check this installation (database, keyring, certificates, translations, window, a Sandbox send)."),
+    )
     sub = parser.add_subparsers(dest="command", metavar=tr("COMMAND"))
     cmd_accounts.register(sub)
     cmd_lists.register(sub)
@@ -67,6 +71,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return gui_main()
     setup_logging()
+    if args_list[0] == "--self-test":
+        from smsdesk.gui.selftest import run
+
+        return run()
     if args_list[0] == "emulator":
         # The emulator parses its own options, --help included.
         from smsdesk.emulator import main as emulator_main

@@ -263,6 +263,13 @@ _PROVIDERS: dict[str, _ProviderRules] = {
 PROVIDER_KINDS = tuple(_PROVIDERS)
 
 
+def _rules(provider: str) -> _ProviderRules:
+    rules = _PROVIDERS.get(provider.lower())
+    if rules is None:
+        raise ValueError(f"unknown provider kind {provider!r}; expected one of {PROVIDER_KINDS}")
+    return rules
+
+
 def count_for_provider(
     text: str, *, provider: str, signature: str = "", domestic: bool
 ) -> MessageCount:
@@ -275,9 +282,7 @@ def count_for_provider(
     500 billed characters including the signature; Twilio allows a body of 1600 characters,
     counted here in UTF-16 units so that an emoji-heavy body is flagged before Twilio refuses it.
     """
-    rules = _PROVIDERS.get(provider.lower())
-    if rules is None:
-        raise ValueError(f"unknown provider kind {provider!r}; expected one of {PROVIDER_KINDS}")
+    rules = _rules(provider)
     if domestic and rules.domestic_rule:
         count = count_cn_domestic(text, signature)
         return MessageCount(count, CountRule.CN_DOMESTIC, count.units, rules.limit)
@@ -288,22 +293,58 @@ def count_for_provider(
     return MessageCount(count, CountRule.INTERNATIONAL, length, rules.limit)
 
 
+def shown_text(text: str, *, provider: str, signature: str = "", domestic: bool) -> str:
+    """The message as the recipient's phone shows it: the signature where the provider puts it.
+
+    This is the text :func:`count_for_provider` counts (minus nothing, plus nothing), so a
+    preview built from it can never disagree with the counts beside it.
+    """
+    rules = _rules(provider)
+    if domestic and rules.domestic_rule:
+        return domestic_signature(signature) + text
+    if rules.international_signature:
+        return international_signature(signature) + text
+    return text
+
+
+class CountTally:
+    """Running totals over messages counted one by one; :attr:`totals` sums what was added.
+
+    The editor, the dry run and :func:`count_many` all add up through this one class, so the
+    figures they show cannot drift apart.
+    """
+
+    __slots__ = ("forced_ucs2", "max_segments", "messages", "over_limit", "segments")
+
+    def __init__(self) -> None:
+        self.messages = self.segments = self.over_limit = self.forced_ucs2 = self.max_segments = 0
+
+    def add(self, result: MessageCount) -> None:
+        count = result.count
+        self.messages += 1
+        self.segments += count.segments
+        if count.segments > self.max_segments:
+            self.max_segments = count.segments
+        if result.over_limit:
+            self.over_limit += 1
+        if count.non_gsm_chars:
+            self.forced_ucs2 += 1
+
+    @property
+    def totals(self) -> CountTotals:
+        return CountTotals(
+            self.messages, self.segments, self.over_limit, self.forced_ucs2, self.max_segments
+        )
+
+
 def count_many(
     texts: Iterable[str], *, provider: str, signature: str = "", domestic: bool
 ) -> CountTotals:
     """Totals for many messages sent to recipients of one kind (domestic or international)."""
-    messages = segments = over = forced = most = 0
+    tally = CountTally()
     for text in texts:
-        result = count_for_provider(text, provider=provider, signature=signature, domestic=domestic)
-        count = result.count
-        messages += 1
-        segments += count.segments
-        most = max(most, count.segments)
-        if result.over_limit:
-            over += 1
-        if count.non_gsm_chars:
-            forced += 1
-    return CountTotals(messages, segments, over, forced, most)
+        tally.add(count_for_provider(text, provider=provider, signature=signature, domestic=domestic))
+    return tally.totals
 
 
 def count_warnings(result: MessageCount) -> tuple[str, ...]:

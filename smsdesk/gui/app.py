@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 import traceback
 from types import TracebackType
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from smsdesk import __version__, i18n, paths
@@ -50,6 +52,7 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     app.setApplicationDisplayName("smsdesk")
     app.setApplicationVersion(__version__)
     app.setOrganizationName("smsdesk")
+    app.setWindowIcon(QIcon(str(paths.resources_dir() / "icons" / "smsdesk.svg")))
     language = i18n.current_language()
     app.setProperty("smsdesk_translators", install_translators(app, language))
     return app
@@ -61,7 +64,7 @@ def main() -> int:
     sys.excepthook = _excepthook
     try:
         store = Store.open()
-        ensure_first_run(store)
+        new_installation = ensure_first_run(store)
     except UserFacingError as exc:
         QMessageBox.critical(None, "smsdesk", str(exc))
         return 1
@@ -69,6 +72,11 @@ def main() -> int:
 
     window = MainWindow(store)
     window.show()
+    if os.environ.get("SMSDESK_EXIT_WHEN_SHOWN"):
+        # Start-up measurements (the build script's cold-start figure): leave once painted.
+        QTimer.singleShot(0, app.quit)
+    elif new_installation:
+        QTimer.singleShot(0, window.welcome)
     code = app.exec()
     store.close()
     return code

@@ -5,7 +5,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import (
+    QAction,
+    QActionGroup,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QKeySequence,
+)
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QListWidget,
@@ -13,10 +20,12 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QStackedWidget,
+    QSystemTrayIcon,
     QWidget,
 )
 
-from smsdesk import __version__
+from smsdesk import __version__, settings
+from smsdesk.gui.drops import spreadsheet_in
 from smsdesk.gui.settings import app_settings
 from smsdesk.gui.templates_pane import TemplatesPane
 from smsdesk.storage import Store
@@ -25,6 +34,26 @@ if TYPE_CHECKING:
     from smsdesk.gui.accounts_pane import AccountsPane
     from smsdesk.gui.recipients_pane import RecipientsPane
     from smsdesk.gui.sendlog_pane import SendLogPane
+
+LIBRARIES = (
+    ("PySide6-Essentials", "LGPL-3.0"), ("httpx", "BSD-3-Clause"), ("keyring", "MIT"), ("openpyxl", "MIT"),
+    ("python-calamine", "MIT"), ("phonenumbers", "Apache-2.0"), ("platformdirs", "MIT"),
+)
+
+
+def bundled_libraries() -> list[tuple[str, str, str]]:
+    """Name, installed version and licence of each library smsdesk ships with."""
+    from importlib import metadata
+
+    found = []
+    for name, licence in LIBRARIES:
+        try:
+            version = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            version = "?"
+        found.append((name, version, licence))
+    return found
+
 
 NAV_STYLE = """
 #navigation { border: none; background: palette(window); font-size: 15px; padding-top: 8px; }
@@ -46,6 +75,8 @@ class MainWindow(QMainWindow):
         self._recipients: RecipientsPane | None = None
         self._send_log: SendLogPane | None = None
         self._accounts: AccountsPane | None = None
+        self._tray: QSystemTrayIcon | None = None
+        self.setAcceptDrops(True)
 
         self.nav = QListWidget()
         self.nav.setObjectName("navigation")
@@ -97,6 +128,7 @@ class MainWindow(QMainWindow):
 
             self._send_log = SendLogPane(self.store)
             self._send_log.status_message.connect(self.statusBar().showMessage)
+            self._send_log.status_message.connect(self.notify)
             self._place(2, self._send_log)
         return self._send_log
 
@@ -139,11 +171,57 @@ class MainWindow(QMainWindow):
             action.setShortcut(QKeySequence(key))
             action.triggered.connect(lambda _checked=False, r=row: self.nav.setCurrentRow(r))
             view_menu.addAction(action)
+        view_menu.addSeparator()
+        language_menu = view_menu.addMenu(self.tr("&Language"))
+        group = QActionGroup(self)
+        current = settings.language()
+        for code, label in (("auto", self.tr("Follow the system")), ("zh_CN", "简体中文"), ("en", "English")):
+            action = QAction(label, self, checkable=True)
+            action.setChecked(code == current)
+            action.triggered.connect(lambda _checked=False, c=code: self._choose_language(c))
+            group.addAction(action)
+            language_menu.addAction(action)
 
         help_menu = self.menuBar().addMenu(self.tr("&Help"))
         about = QAction(self.tr("&About smsdesk"), self)
         about.triggered.connect(self._about)
         help_menu.addAction(about)
+
+    def welcome(self) -> None:
+        """The guided start; its button leads to the sample message, ready to send."""
+        from smsdesk.gui.welcome import WelcomeDialog
+
+        if WelcomeDialog.ask(self):
+            self.show_pane(self.templates)
+            self.templates.send_button.setFocus()
+
+    def _choose_language(self, code: str) -> None:
+        settings.save(language=code)
+        QMessageBox.information(
+            self, self.tr("Language"), self.tr("The new language is used the next time smsdesk starts.")
+        )
+
+    def notify(self, message: str) -> None:
+        """A desktop notification when the window is not in front (e.g. a long campaign ended)."""
+        if self.isActiveWindow() or not QSystemTrayIcon.isSystemTrayAvailable():
+            return
+        if self._tray is None:
+            self._tray = QSystemTrayIcon(self.windowIcon(), self)
+        self._tray.show()
+        self._tray.showMessage("smsdesk", message, QSystemTrayIcon.MessageIcon.Information, 10000)
+
+    # -- drop a spreadsheet anywhere on the window to import it -----------------------------
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if spreadsheet_in(event.mimeData()) is not None:
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        path = spreadsheet_in(event.mimeData())
+        if path is not None:
+            event.acceptProposedAction()
+            self.show_pane(self.recipients)
+            self.recipients.import_path(path)
 
     def show_pane(self, pane: QWidget) -> None:
         self.nav.setCurrentRow(self.stack.indexOf(pane))
@@ -158,14 +236,15 @@ class MainWindow(QMainWindow):
         self.send_log.start_campaign(campaign_id, account)
 
     def _about(self) -> None:
+        rows = "".join(f"<tr><td>{name}</td><td>{version}</td><td>{licence}</td></tr>" for name, version, licence in bundled_libraries())
         QMessageBox.about(
             self,
             self.tr("About smsdesk"),
             self.tr(
-                "<b>smsdesk {version}</b><p>Send SMS notifications and promotions to your customers "
-                "through your own cloud SMS account.</p><p>Built with Qt (PySide6, LGPL), httpx, "
-                "keyring, openpyxl, python-calamine, phonenumbers and platformdirs.</p>"
-            ).replace("{version}", __version__),
+                "<b>smsdesk %1</b><p>Send SMS notifications and promotions to your customers "
+                "through your own cloud SMS account.</p><p>Built with these libraries:</p>"
+            ).replace("%1", __version__)
+            + f"<table cellspacing='6'>{rows}</table>",
         )
 
     def _restore_geometry(self) -> None:

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from smsdesk.gui.drops import spreadsheet_in
 from smsdesk.gui.feedback import show_crash, show_error
 from smsdesk.gui.models import RecipientsModel
 from smsdesk.storage import Store
@@ -284,15 +285,12 @@ class RecipientsPane(QWidget):
     # -- drag and drop ---------------------------------------------------------------------
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        urls = event.mimeData().urls()
-        if urls and urls[0].isLocalFile() and Path(urls[0].toLocalFile()).suffix.lower() in {
-            ".xlsx", ".xlsm", ".xls", ".ods", ".csv"
-        }:
+        if spreadsheet_in(event.mimeData()) is not None:
             event.acceptProposedAction()
 
     def dropEvent(self, event: QDropEvent) -> None:
-        urls = event.mimeData().urls()
-        if urls:
+        path = spreadsheet_in(event.mimeData())
+        if path is not None:
             event.setDropAction(Qt.DropAction.CopyAction)
             event.accept()
-            self.import_path(Path(urls[0].toLocalFile()))
+            self.import_path(path)

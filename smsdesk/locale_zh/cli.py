@@ -104,4 +104,5 @@ MESSAGES: dict[str, str] = {
     "“{key}” is a secret: give it on standard input, never on the command line.": "“{key}”是密钥：请从标准输入提供，切勿写在命令行上。",
     "The provider's approved template (Aliyun, Tencent).": "服务商审核通过的模板（阿里云、腾讯云）。",
     "How the approved template's parameters are filled, e.g. “code=code, content=_text”.": "如何填写已审核模板的参数，例如“code=code, content=_text”。",
+    "Check this installation (database, keyring, certificates, translations, window, a Sandbox send).": "检查本机安装（数据库、密码库、证书、翻译、窗口以及一次沙盒发送）。",
 }

@@ -7,7 +7,9 @@ secret to its database, its logs or a plain file of its own.
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 
 import keyring
 import keyring.backend
@@ -34,6 +36,15 @@ def _usable_backend() -> keyring.backend.KeyringBackend:
                 "cannot be saved safely. Install or unlock one (e.g. GNOME Keyring or KWallet) and try again."
             )
         )
+    if name.startswith("keyrings.alt") and not _chosen_explicitly():
+        # A plain-file keyring that happens to be installed is not a password store; using it
+        # without being told to would be the silent plain-text fallback we refuse.
+        raise KeyringUnavailable(
+            tr(
+                "This computer has no password store (keyring) smsdesk can use, so account secrets "
+                "cannot be saved safely. Install or unlock one (e.g. GNOME Keyring or KWallet) and try again."
+            )
+        )
     chained = getattr(backend, "backends", None)
     if chained is not None and not list(chained):
         raise KeyringUnavailable(
@@ -43,6 +54,18 @@ def _usable_backend() -> keyring.backend.KeyringBackend:
             )
         )
     return backend
+
+
+def _chosen_explicitly() -> bool:
+    """The user picked the backend: keyring's own environment variable or configuration file."""
+    if os.environ.get("PYTHON_KEYRING_BACKEND"):
+        return True
+    try:
+        from keyring.util import platform_
+
+        return (Path(platform_.config_root()) / "keyringrc.cfg").exists()
+    except Exception:
+        return False
 
 
 def backend_name() -> str:

@@ -29,8 +29,15 @@ class TaskSignals(QObject):
     crashed = Signal(str)
 
 
+_running: set[BackgroundTask] = set()
+
+
 class BackgroundTask(QRunnable):
-    """``job(progress, cancel)`` run on the global thread pool."""
+    """``job(progress, cancel)`` run on the global thread pool.
+
+    A started task keeps itself alive until it has reported, even if whoever started it is
+    gone; its report then simply reaches no one.
+    """
 
     def __init__(self, job: Callable[[Callable[[int, int], None], threading.Event], Any]) -> None:
         super().__init__()
@@ -41,15 +48,30 @@ class BackgroundTask(QRunnable):
 
     def run(self) -> None:
         try:
-            result = self.job(self.signals.progress.emit, self.cancel)
-        except UserFacingError as exc:
-            self.signals.failed.emit(str(exc))
-        except Exception:
-            log.exception("background task failed")
-            self.signals.crashed.emit(traceback.format_exc())
-        else:
-            self.signals.succeeded.emit(result)
+            try:
+                result = self.job(self._progress, self.cancel)
+            except UserFacingError as exc:
+                self._emit(self.signals.failed, str(exc))
+            except Exception:
+                log.exception("background task failed")
+                self._emit(self.signals.crashed, traceback.format_exc())
+            else:
+                self._emit(self.signals.succeeded, result)
+        finally:
+            _running.discard(self)
+
+    def _progress(self, done: int, total: int) -> None:
+        self._emit(self.signals.progress, done, total)
+
+    @staticmethod
+    def _emit(signal: Any, *args: object) -> None:
+        try:
+            signal.emit(*args)
+        except RuntimeError:
+            # The application is shutting down and took the signal's object with it.
+            log.debug("report of a background task dropped at shutdown")
 
     def start(self) -> BackgroundTask:
+        _running.add(self)
         QThreadPool.globalInstance().start(self)
         return self

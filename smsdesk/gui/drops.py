@@ -1,0 +1,19 @@
+"""Files dropped on the window."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QMimeData
+
+SPREADSHEET_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".et"})
+
+
+def spreadsheet_in(mime: QMimeData) -> Path | None:
+    """The first local spreadsheet file among the dropped URLs, if any."""
+    for url in mime.urls():
+        if url.isLocalFile():
+            path = Path(url.toLocalFile())
+            if path.suffix.lower() in SPREADSHEET_SUFFIXES:
+                return path
+    return None
