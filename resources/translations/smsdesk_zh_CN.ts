@@ -117,6 +117,152 @@
     </message>
 </context>
 <context>
+    <name>ArchiveDateDialog</name>
+    <message>
+        <source>Archive old history</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Finished campaigns written before this day move to an archive file, which keeps them safe and makes the history smaller.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>CampaignView</name>
+    <message>
+        <source>Messages</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sent (accepted)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Delivered</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pending</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>In doubt</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Skipped</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>SMS parts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Estimated cost</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Messages the provider accepted, whatever their report says.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Not sent yet, or sent and waiting for the carrier&apos;s report.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The request may have reached the provider; smsdesk does not know whether it went out.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Billed SMS parts of the messages the provider accepted.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Billed parts times the account&apos;s price per part.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Delivery reports over time</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Failures by reason</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Retry failed only</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Send again, as a new campaign, the messages that failed for a reason that may pass. Invalid numbers and customers who opted out are left out.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export failures…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export campaign…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show in log</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation type="unfinished">刷新</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation type="unfinished">关闭</translation>
+    </message>
+    <message>
+        <source>This campaign is no longer in the history.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Campaign: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Account %1 · written %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 messages are in doubt: their request may have reached the provider. They are never sent again on their own; a delivery report settles them when the provider has them.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Other reasons</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Retry %1 failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Send the %1 failed messages again through %2, as a new campaign? Invalid numbers and customers who opted out are left out.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Retry failed messages?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>There is no failed message worth sending again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 failures</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>ConfirmSendDialog</name>
     <message>
         <source>Send messages?</source>
@@ -148,6 +294,85 @@
     <message>
         <source>The details were written to the log file:</source>
         <translation>详细信息已写入日志文件：</translation>
+    </message>
+</context>
+<context>
+    <name>HistoryActions</name>
+    <message>
+        <source>Back up history</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Restore history</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>History</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Backing up the history…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Backup cancelled; nothing was written.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>History backed up to %1 (%2 messages).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Checking the backup…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no messages</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Replace the current history with this backup? It holds %1 messages in %2 campaigns; the newest was written %3. The current history is kept in the backups folder first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Restore history?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Restoring the history…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>History restored (%1 messages). The previous history was kept in %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>No finished campaign was written before %1; nothing to archive.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Move %1 finished campaigns (%2 messages) written before %3 out of the history, into the archive file %4? They no longer appear in the send log; the archive can be restored or exported later.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Archive old history?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Archiving old campaigns…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Archiving cancelled; nothing was moved.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 campaigns (%2 messages) moved to %3.</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -198,6 +423,77 @@
     </message>
 </context>
 <context>
+    <name>LogFilterBar</name>
+    <message>
+        <source>Campaign</source>
+        <translation type="unfinished">群发任务</translation>
+    </message>
+    <message>
+        <source>All states</source>
+        <translation type="unfinished">全部状态</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation type="unfinished">状态</translation>
+    </message>
+    <message>
+        <source>Account</source>
+        <translation type="unfinished">账户</translation>
+    </message>
+    <message>
+        <source>All errors</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Error</source>
+        <translation type="unfinished">错误</translation>
+    </message>
+    <message>
+        <source>Any time</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Today</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Last 7 days</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Last 30 days</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Dates…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>When the messages were written</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>To (included)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Number, last 4 digits, name or text</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>All campaigns</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>All accounts</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>LogModel</name>
     <message>
         <source>Time</source>
@@ -236,8 +532,20 @@
         <translation>内容</translation>
     </message>
     <message>
+        <source>Code</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Provider message</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Provider id</source>
         <translation>服务商编号</translation>
+    </message>
+    <message>
+        <source>Outcome time</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -273,6 +581,18 @@
     <message>
         <source>&amp;Import customer list…</source>
         <translation>导入客户名单(&amp;I)…</translation>
+    </message>
+    <message>
+        <source>&amp;Back up history…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Restore history…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&amp;Archive old history…</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>&amp;Quit</source>
@@ -313,6 +633,198 @@
     <message>
         <source>&lt;b&gt;smsdesk %1&lt;/b&gt;&lt;p&gt;Send SMS notifications and promotions to your customers through your own cloud SMS account.&lt;/p&gt;&lt;p&gt;Built with these libraries:&lt;/p&gt;</source>
         <translation>&lt;b&gt;smsdesk %1&lt;/b&gt;&lt;p&gt;通过您自己的云短信账户，给客户发送通知和促销短信。&lt;/p&gt;&lt;p&gt;使用了以下开源库：&lt;/p&gt;</translation>
+    </message>
+</context>
+<context>
+    <name>OutcomesChart</name>
+    <message>
+        <source>No delivery reports yet.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Delivered</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>PreviewPanel</name>
+    <message>
+        <source>Preview</source>
+        <translation>预览</translation>
+    </message>
+    <message>
+        <source>◀ Previous</source>
+        <translation>◀ 上一位</translation>
+    </message>
+    <message>
+        <source>Next ▶</source>
+        <translation>下一位 ▶</translation>
+    </message>
+    <message>
+        <source>Show the customer whose message is longest.</source>
+        <translation>显示短信最长的客户。</translation>
+    </message>
+    <message>
+        <source>Show the next customer for whom a variable comes out empty.</source>
+        <translation>显示下一位有变量为空的客户。</translation>
+    </message>
+    <message>
+        <source>Show the next customer whose message needs more SMS than the first customer&apos;s.</source>
+        <translation>显示下一位比第一位客户计费条数更多的客户。</translation>
+    </message>
+    <message>
+        <source>Jump to:</source>
+        <translation>跳到：</translation>
+    </message>
+    <message>
+        <source>Whole list</source>
+        <translation>整个名单</translation>
+    </message>
+    <message>
+        <source>Send…</source>
+        <translation>发送…</translation>
+    </message>
+    <message>
+        <source>Customer %1 of %2: %3 %4</source>
+        <translation>第 %1 位客户（共 %2 位）：%3 %4</translation>
+    </message>
+    <message>
+        <source>(on the opt-out list: not sent)</source>
+        <translation>（已退订：不发送）</translation>
+    </message>
+    <message>
+        <source>No customer to preview: choose a list with customers.</source>
+        <translation>没有可预览的客户：请选择有客户的名单。</translation>
+    </message>
+    <message>
+        <source>(empty message)</source>
+        <translation>（空短信）</translation>
+    </message>
+    <message>
+        <source>%1 of %4 characters · 1 SMS · %3</source>
+        <translation>%1 / %4 个字 · 1 条短信 · %3</translation>
+    </message>
+    <message>
+        <source>%1 characters · %2 SMS of %4 each · %3</source>
+        <translation>%1 个字 · %2 条短信（每条 %4 个字）· %3</translation>
+    </message>
+    <message>
+        <source>Sent as %1; the provider bills %2 SMS for this customer.</source>
+        <translation>以 %1 编码发送；服务商对该客户计费 %2 条。</translation>
+    </message>
+    <message>
+        <source>Empty for this customer: %1</source>
+        <translation>该客户为空的变量：%1</translation>
+    </message>
+    <message>
+        <source>Unicode</source>
+        <translation>Unicode 编码</translation>
+    </message>
+    <message>
+        <source>GSM characters</source>
+        <translation>GSM 字符</translation>
+    </message>
+    <message>
+        <source>Longest message</source>
+        <translation>最长的短信</translation>
+    </message>
+    <message>
+        <source>Empty values (%1)</source>
+        <translation>有空值（%1）</translation>
+    </message>
+    <message>
+        <source>More SMS than the first (%1)</source>
+        <translation>条数多于第一位（%1）</translation>
+    </message>
+    <message>
+        <source>%1 messages · %2 SMS · about %3 %4</source>
+        <translation>%1 位客户 · %2 条短信 · 约 %3 %4</translation>
+    </message>
+    <message>
+        <source>%1 on the opt-out list, skipped</source>
+        <translation>%1 位已退订，跳过</translation>
+    </message>
+    <message>
+        <source>%1 too long for the provider</source>
+        <translation>%1 条超出服务商长度上限</translation>
+    </message>
+    <message>
+        <source>%1 sent as Unicode</source>
+        <translation>%1 条以 Unicode 发送</translation>
+    </message>
+    <message>
+        <source>up to %1 SMS per customer</source>
+        <translation>每位客户最多 %1 条</translation>
+    </message>
+    <message>
+        <source>Counting… %1%</source>
+        <translation>正在计算…… %1%</translation>
+    </message>
+    <message>
+        <source>Counting…</source>
+        <translation>正在计算……</translation>
+    </message>
+</context>
+<context>
+    <name>ProviderTemplateBox</name>
+    <message>
+        <source>Approved template</source>
+        <translation>审核模板</translation>
+    </message>
+    <message>
+        <source>Fetch from provider</source>
+        <translation>从服务商获取</translation>
+    </message>
+    <message>
+        <source>Ask the provider for its templates and signatures and their review state.</source>
+        <translation>向服务商查询模板、签名及其审核状态。</translation>
+    </message>
+    <message>
+        <source>e.g. 1110, 1112</source>
+        <translation>例如 1110, 1112</translation>
+    </message>
+    <message>
+        <source>Tencent Cloud lists signatures only by their ids, shown in its console.</source>
+        <translation>腾讯云只能按签名 ID 查询签名，ID 可在其控制台中看到。</translation>
+    </message>
+    <message>
+        <source>Signature ids</source>
+        <translation>签名 ID</translation>
+    </message>
+    <message>
+        <source>provider=variable, e.g. code=code, content=_text</source>
+        <translation>服务商参数=变量，例如 code=code, content=_text</translation>
+    </message>
+    <message>
+        <source>(none chosen)</source>
+        <translation>（未选择）</translation>
+    </message>
+    <message>
+        <source>%1 (not fetched yet)</source>
+        <translation>%1（尚未获取）</translation>
+    </message>
+    <message>
+        <source>The customer would get: %1</source>
+        <translation>客户实际会收到：%1</translation>
+    </message>
+    <message>
+        <source>the whole message</source>
+        <translation>整条短信</translation>
+    </message>
+    <message>
+        <source>%1 is filled with</source>
+        <translation>%1 填入</translation>
+    </message>
+</context>
+<context>
+    <name>ReasonsChart</name>
+    <message>
+        <source>No failed messages.</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -431,16 +943,28 @@
 <context>
     <name>SendLogPane</name>
     <message>
-        <source>All states</source>
-        <translation>全部状态</translation>
+        <source>Campaign report…</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Search number, name or text</source>
-        <translation>搜索号码、姓名或内容</translation>
+        <source>Totals, cost, delivery over time and failures of the chosen campaign.</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
-        <source>Refresh</source>
-        <translation>刷新</translation>
+        <source>Export…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Save the messages shown, all of them, as an Excel or CSV file.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Refresh now</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Show the latest messages and ask the providers for delivery reports now.</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>View as recipient</source>
@@ -451,8 +975,72 @@
         <translation>按客户手机上的样子查看沙盒送达的短信。</translation>
     </message>
     <message>
+        <source>Searching every message…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1+ messages (counting…)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>%1 messages</source>
         <translation>%1 条短信</translation>
+    </message>
+    <message>
+        <source>No campaign has been sent yet.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export send log</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>send log</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>An export is already running; wait for it to finish.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Exporting %1…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Export cancelled; no file was written.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Exported %1 messages to %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Every delivery report is in.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Asking the providers for delivery reports…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 messages wait for a delivery report; next check in %2 s.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A campaign is being sent. Wait for it to finish or stop it first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>An export is running. Wait for it to finish first.</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -532,6 +1120,14 @@
         <translation>插入变量</translation>
     </message>
     <message>
+        <source>Added to the end of every marketing message, and counted with it.</source>
+        <translation>加在每条营销短信末尾，并计入字数。</translation>
+    </message>
+    <message>
+        <source>Opt-out line</source>
+        <translation>退订提示</translation>
+    </message>
+    <message>
         <source>Save template</source>
         <translation>保存模板</translation>
     </message>
@@ -552,18 +1148,6 @@
         <translation>发送账户</translation>
     </message>
     <message>
-        <source>◀ Previous</source>
-        <translation>◀ 上一位</translation>
-    </message>
-    <message>
-        <source>Next ▶</source>
-        <translation>下一位 ▶</translation>
-    </message>
-    <message>
-        <source>Send…</source>
-        <translation>发送…</translation>
-    </message>
-    <message>
         <source>Message</source>
         <translation>短信内容</translation>
     </message>
@@ -574,30 +1158,6 @@
     <message>
         <source>Give the template a name.</source>
         <translation>请为模板起个名字。</translation>
-    </message>
-    <message>
-        <source>(empty message)</source>
-        <translation>（空短信）</translation>
-    </message>
-    <message>
-        <source>Customer %1 of %2: %3 %4</source>
-        <translation>第 %1 / %2 位客户：%3 %4</translation>
-    </message>
-    <message>
-        <source>No customer to preview</source>
-        <translation>没有可预览的客户</translation>
-    </message>
-    <message>
-        <source>%1 characters · %2 SMS · %3</source>
-        <translation>%1 个字 · %2 条短信 · %3</translation>
-    </message>
-    <message>
-        <source>(too long: the limit is %1)</source>
-        <translation>（太长：上限为 %1）</translation>
-    </message>
-    <message>
-        <source>%1 messages · %2 SMS · about %3 %4</source>
-        <translation>%1 条短信 · 计费 %2 条 · 约 %3 %4</translation>
     </message>
 </context>
 <context>

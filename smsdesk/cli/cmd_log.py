@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 import argparse
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from smsdesk.cli.common import Subparsers, add_json, open_store
 from smsdesk.cli.output import print_json, print_table
-from smsdesk.core.states import state_label
-from smsdesk.engine.campaigns import refresh_reports
-from smsdesk.engine.providers import open_provider
+from smsdesk.core.provider_api import ErrorKind, kind_label
+from smsdesk.core.states import MessageState, state_label
 from smsdesk.errors import UserFacingError
 from smsdesk.i18n import tr
 from smsdesk.providers.sandbox import SandboxProvider
 from smsdesk.storage import Store
 from smsdesk.storage.accounts import SANDBOX_PROVIDER
-from smsdesk.storage.log import LogFilter
+from smsdesk.storage.backup import inspect, open_read_only
+from smsdesk.storage.log import LogFilter, SendLog
 
-STATES = ("queued", "inflight", "sent", "delivered", "failed", "in_doubt", "skipped")
+STATES = tuple(s.value for s in MessageState)
+ERROR_KINDS = tuple(k.value for k in ErrorKind)
 
 
 def register(sub: Subparsers) -> None:
@@ -24,9 +28,15 @@ def register(sub: Subparsers) -> None:
     p.add_argument("--campaign", type=int, help=tr("Only this campaign (its number)."))
     p.add_argument("--state", choices=STATES)
     p.add_argument("--account")
-    p.add_argument("--search", default="", help=tr("A phone number, a name or words of the text."))
-    p.add_argument("--limit", type=int, default=100)
+    p.add_argument("--error-kind", choices=ERROR_KINDS, help=tr("Only messages that failed for this reason."))
+    p.add_argument("--since", help=tr("Only messages written on or after this day (YYYY-MM-DD, or with a time HH:MM)."))
+    p.add_argument("--until", help=tr("Only messages written up to this day, included (YYYY-MM-DD, or with a time HH:MM)."))
+    p.add_argument("--search", default="", help=tr("A phone number, its last 4 digits, a name or words of the text."))
+    p.add_argument("--limit", type=int, default=100, help=tr("Most messages to print (default 100; an export has them all)."))
     p.add_argument("--no-refresh", action="store_true", help=tr("Do not ask providers for new delivery reports."))
+    p.add_argument("--export", type=Path, metavar="FILE", help=tr("Write every matching message to FILE (.xlsx or .csv)."))
+    p.add_argument("--from", dest="source", type=Path, metavar="FILE",
+                   help=tr("Read a backup or an archive instead of the history (nothing is changed)."))
     add_json(p)
     p.set_defaults(func=cmd_log)
 
@@ -38,45 +48,100 @@ def register(sub: Subparsers) -> None:
     p.set_defaults(func=cmd_sandbox_inbox)
 
 
-def refresh_all(store: Store) -> int:
-    """Fetch reports for every account that still waits for some."""
-    changed = 0
-    for account_id in store.journal.accounts_with_pending():
-        account = store.accounts.get_by_id(account_id)
-        try:
-            provider = open_provider(account)
-        except UserFacingError:
-            continue
-        try:
-            changed += refresh_reports(store, provider, account)
-        except UserFacingError:
-            continue
-        finally:
-            provider.close()
-    return changed
+def parse_moment(text: str, *, end_of_day: bool) -> str:
+    """A local date (or date and time) as a UTC journal timestamp.
+
+    A date alone means the start of that day, or with ``end_of_day`` the start of the next (so
+    ``--until`` includes the day it names).
+    """
+    try:
+        moment = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise UserFacingError(tr("“{value}” is not a date; write it as YYYY-MM-DD.", value=text)) from None
+    if end_of_day and len(text.strip()) <= 10:
+        moment += timedelta(days=1)
+    if moment.tzinfo is None:
+        moment = moment.astimezone()
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def refresh_all(store: Store) -> list[str]:
+    """Ask every provider with messages waiting for their reports now; returns the problems met."""
+    from smsdesk.engine.reports import ReportPoller
+
+    with ReportPoller(store) as poller:
+        poller.ask_everything_now()
+        return poller.run_round().problems
+
+
+def _filter(args: argparse.Namespace, store: Store | None, log: SendLog) -> LogFilter:
+    account_id = None
+    if args.account:
+        if store is not None:
+            account_id = store.accounts.get(args.account).id
+        else:
+            account_id = log.account_id(args.account)
+            if account_id is None:
+                raise UserFacingError(tr("There is no account named “{name}”.", name=args.account))
+    return LogFilter(
+        campaign_id=args.campaign,
+        state=args.state,
+        account_id=account_id,
+        error_kind=args.error_kind,
+        search=args.search,
+        since=parse_moment(args.since, end_of_day=False) if args.since else None,
+        until=parse_moment(args.until, end_of_day=True) if args.until else None,
+    )
 
 
 def cmd_log(args: argparse.Namespace) -> int:
+    if args.source is not None:
+        inspect(args.source)
+        conn = open_read_only(args.source)
+        try:
+            return _show(args, None, SendLog(conn))
+        finally:
+            conn.close()
     with open_store() as store:
         if not args.no_refresh:
-            refresh_all(store)
-        account_id = store.accounts.get(args.account).id if args.account else None
-        rows = store.log.rows(
-            LogFilter(campaign_id=args.campaign, state=args.state, account_id=account_id, search=args.search),
-            limit=args.limit,
-        )
+            for problem in refresh_all(store):
+                print(f"smsdesk: {problem}", file=sys.stderr)
+        return _show(args, store, store.log)
+
+
+def _show(args: argparse.Namespace, store: Store | None, log: SendLog) -> int:
+    f = _filter(args, store, log)
+    if args.export is not None:
+        from smsdesk.engine.export import export_log
+
+        count = export_log(log, f, args.export)
+        if args.json:
+            print_json({"exported": count, "file": str(args.export)})
+        else:
+            print(tr("Exported {count} messages to {path}", count=count, path=args.export))
+        return 0
+    rows = log.rows(f, limit=args.limit)
     if args.json:
         print_json([r.as_dict() for r in rows])
-    else:
-        print_table(
-            [tr("Time"), tr("Campaign"), tr("Phone"), tr("Name"), tr("State"), tr("Error"), tr("Text")],
-            [
-                (r.created_at[:19].replace("T", " "), r.campaign, r.phone, r.name, state_label(r.state),
-                 r.error_code or "", r.text[:40])
-                for r in rows
-            ],
-        )
+        return 0
+    print_table(
+        [tr("Time"), tr("Campaign"), tr("Phone"), tr("Name"), tr("State"), tr("Error"), tr("Text")],
+        [
+            (_local(r.created_at), r.campaign, r.phone, r.name, state_label(r.state),
+             " ".join(x for x in (kind_label(r.error_kind) if r.error_kind else "", r.error_code or "") if x),
+             r.text[:40])
+            for r in rows
+        ],
+    )
     return 0
+
+
+def _local(stamp: str) -> str:
+    try:
+        moment = datetime.strptime(stamp[:19], "%Y-%m-%dT%H:%M:%S").replace(tzinfo=UTC)
+    except ValueError:
+        return stamp
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M:%S")
 
 
 def cmd_sandbox_inbox(args: argparse.Namespace) -> int:

@@ -181,8 +181,14 @@ def _is_wide(char: str) -> bool:
 
 
 def default_opt_out(body: str) -> str:
-    """``回T退订`` for a message written in Chinese, the English line for any other."""
-    return OPT_OUT_CHINESE if any(_is_wide(char) for char in body) else OPT_OUT_ENGLISH
+    """``回T退订`` for a message written in Chinese, the English line for any other.
+
+    Only the written words count: ``{积分}`` in an English message is a column name.
+    """
+    words = (p for p in parse_template(body).pieces if isinstance(p, str))
+    return (
+        OPT_OUT_CHINESE if any(_is_wide(c) for piece in words for c in piece) else OPT_OUT_ENGLISH
+    )
 
 
 def opt_out_line(kind: str, opt_out: str, body: str) -> str:
@@ -202,9 +208,10 @@ def sending_source(body: str, kind: str = TemplateKind.NOTIFICATION, opt_out: st
     stripped = body.rstrip()
     if not line or stripped.endswith(line):
         return body
-    if not stripped:
-        return escape_literal(line)
-    joiner = "" if body != stripped or (_is_wide(stripped[-1]) and _is_wide(line[0])) else " "
+    if not stripped or body != stripped or (_is_wide(stripped[-1]) and _is_wide(line[0])):
+        joiner = ""
+    else:
+        joiner = " "
     return body + joiner + escape_literal(line)
 
 
@@ -227,7 +234,10 @@ def approval_label(state: str) -> str:
         ApprovalState.REJECTED: tr("rejected"),
         ApprovalState.CANCELLED: tr("withdrawn"),
     }
-    return labels.get(ApprovalState(state), state) if state in ApprovalState else state
+    try:
+        return labels[ApprovalState(state)]
+    except ValueError:
+        return state
 
 
 @dataclass(frozen=True)
@@ -343,61 +353,99 @@ def check_link(
     given = [name for name, _ours in mapping]
     if style is ParamStyle.POSITIONAL:
         if len(given) != len(wanted):
-            problems.append(LinkProblem(LinkProblemKind.COUNT_MISMATCH, tr(
-                "The approved template has {expected} parameters; the mapping fills {given}.",
-                expected=len(wanted), given=len(given),
-            )))
+            problems.append(
+                LinkProblem(
+                    LinkProblemKind.COUNT_MISMATCH,
+                    tr(
+                        "The approved template has {expected} parameters; the mapping fills {given}.",
+                        expected=len(wanted),
+                        given=len(given),
+                    ),
+                )
+            )
             return tuple(problems)
         slots = dict(zip(wanted, mapping, strict=True))
     else:
         by_name = dict(mapping)
         for name in wanted:
             if name not in by_name:
-                problems.append(LinkProblem(LinkProblemKind.MISSING_PARAMETER, tr(
-                    "The approved template needs “{param}”, but no variable is mapped to it.",
-                    param=name,
-                )))
+                problems.append(
+                    LinkProblem(
+                        LinkProblemKind.MISSING_PARAMETER,
+                        tr(
+                            "The approved template needs “{param}”, but no variable is mapped to it.",
+                            param=name,
+                        ),
+                    )
+                )
         for name in given:
             if name not in wanted:
-                problems.append(LinkProblem(LinkProblemKind.UNKNOWN_PARAMETER, tr(
-                    "The approved template has no parameter “{param}”.", param=name
-                )))
+                problems.append(
+                    LinkProblem(
+                        LinkProblemKind.UNKNOWN_PARAMETER,
+                        tr("The approved template has no parameter “{param}”.", param=name),
+                    )
+                )
         if any(p.kind is LinkProblemKind.MISSING_PARAMETER for p in problems):
             return tuple(problems)
         slots = {name: (name, by_name[name]) for name in wanted}
 
     ours = [o for _name, o in slots.values() if o != whole_message]
-    stand_in = {v: chr(_SENTINEL_BASE + i) for i, v in enumerate(dict.fromkeys([*parsed.variables, *ours]))}
+    stand_in = {
+        v: chr(_SENTINEL_BASE + i) for i, v in enumerate(dict.fromkeys([*parsed.variables, *ours]))
+    }
     local = render(parsed, stand_in)
     filled = [(name, local if o == whole_message else stand_in[o]) for name, o in slots.values()]
     theirs = render_approved(approved.text, style, filled)
     passes_whole = any(o == whole_message for _name, o in slots.values())
     for variable in parsed.variables:
         if not passes_whole and variable not in ours:
-            problems.append(LinkProblem(LinkProblemKind.NOT_SENT, tr(
-                "Your text uses {{{variable}}}, but it is not passed to the approved template.",
-                variable=variable,
-            )))
+            problems.append(
+                LinkProblem(
+                    LinkProblemKind.NOT_SENT,
+                    tr(
+                        "Your text uses {{{variable}}}, but it is not passed to the approved template.",
+                        variable=variable,
+                    ),
+                )
+            )
     for variable in dict.fromkeys(ours):
         if variable not in parsed.variables:
-            problems.append(LinkProblem(LinkProblemKind.UNUSED_VARIABLE, tr(
-                "A template parameter is filled from “{variable}”, which your text does not use.",
-                variable=variable,
-            )))
+            problems.append(
+                LinkProblem(
+                    LinkProblemKind.UNUSED_VARIABLE,
+                    tr(
+                        "A template parameter is filled from “{variable}”, which your text does not use.",
+                        variable=variable,
+                    ),
+                )
+            )
     for placeholder in parsed.placeholders:
         if placeholder.default is not None and placeholder.name in ours:
-            problems.append(LinkProblem(LinkProblemKind.DEFAULT_LOST, tr(
-                "“{written}”: the provider gets an empty value, not “{default}”, when the cell is empty.",
-                written=source[placeholder.start : placeholder.end], default=placeholder.default,
-            )))
+            problems.append(
+                LinkProblem(
+                    LinkProblemKind.DEFAULT_LOST,
+                    tr(
+                        "“{written}”: the provider gets an empty value, not “{default}”, when the cell is empty.",
+                        written=source[placeholder.start : placeholder.end],
+                        default=placeholder.default,
+                    ),
+                )
+            )
             break
     if theirs != local and not any(p.kind is LinkProblemKind.NOT_SENT for p in problems):
         names = {chr(_SENTINEL_BASE + i): v for i, v in enumerate(stand_in)}
         at = _first_difference(theirs, local)
-        problems.append(LinkProblem(LinkProblemKind.TEXT_DIFFERS, tr(
-            "The approved text reads “{approved}” where yours reads “{yours}”.",
-            approved=_snippet(theirs, at, names), yours=_snippet(local, at, names),
-        )))
+        problems.append(
+            LinkProblem(
+                LinkProblemKind.TEXT_DIFFERS,
+                tr(
+                    "The approved text reads “{approved}” where yours reads “{yours}”.",
+                    approved=_snippet(theirs, at, names),
+                    yours=_snippet(local, at, names),
+                ),
+            )
+        )
     return tuple(problems)
 
 
@@ -405,12 +453,14 @@ def _not_approved(approved: ProviderTemplate) -> LinkProblem:
     if approved.state is ApprovalState.REJECTED and approved.reason:
         message = tr(
             "Template {id} was rejected ({reason}); messages using it will be refused.",
-            id=approved.template_id, reason=approved.reason,
+            id=approved.template_id,
+            reason=approved.reason,
         )
     else:
         message = tr(
             "Template {id} is {state}; messages using it will be refused until it is approved.",
-            id=approved.template_id, state=approval_label(approved.state),
+            id=approved.template_id,
+            state=approval_label(approved.state),
         )
     return LinkProblem(LinkProblemKind.NOT_APPROVED, message)
 

@@ -1,5 +1,5 @@
 """Aliyun dysmsapi 2017-05-25 as the emulator speaks it: V1 and V3 signatures, SendSms,
-SendBatchSms and QuerySendDetails.
+SendBatchSms, QuerySendDetails, and the console's lists QuerySmsTemplateList and QuerySmsSignList.
 
 Authentication is checked the way POP checks it: the canonical form is rebuilt from what
 arrived on the wire (method, decoded parameters, the headers the client said it signed, the
@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qsl, quote
@@ -18,7 +19,7 @@ from urllib.parse import parse_qsl, quote
 from smsdesk.emulator.http_server import Reply, Request
 from smsdesk.emulator.replies import china_time, json_reply, request_id, retry_after_headers
 from smsdesk.emulator.sms_text import e164, render_aliyun
-from smsdesk.emulator.state import AcceptedMessage, EmulatorState, RequestRecord
+from smsdesk.emulator.state import AcceptedMessage, EmulatorState, RequestRecord, TemplateInfo
 from smsdesk.providers import aliyun_signing as signing
 
 API = "aliyun"
@@ -38,6 +39,41 @@ V3_REQUIRED = (
 )
 DEFAULT_REFUSAL = "isv.MOBILE_NUMBER_ILLEGAL"
 DEFAULT_UNDELIVERED = "MK:0001"
+LIST_PAGE_MAX = 50
+AUDIT_STATUS = {
+    "approved": "AUDIT_STATE_PASS",
+    "pending": "AUDIT_STATE_INIT",
+    "rejected": "AUDIT_STATE_NOT_PASS",
+    "cancelled": "AUDIT_SATE_CANCEL",  # the template list spells it so
+}
+TEMPLATE_TYPES = {"verification": 0, "notification": 1, "marketing": 2, "international": 3}
+"""``OuterTemplateType`` of QuerySmsTemplateList."""
+INNER_TEMPLATE_TYPES = {0: 2, 1: 0, 2: 1, 3: 6}
+"""The older ``TemplateType`` numbering, still returned beside the outer one."""
+SIGN_BUSINESS_TYPES = {"verification": "验证码类型", "notification": "通用类型"}
+
+
+@dataclass(frozen=True)
+class ReviewedTemplate:
+    """A template as the console lists it; only approved ones are in the send table."""
+
+    code: str
+    name: str
+    text: str
+    status: str
+    """``approved``, ``pending``, ``rejected`` or ``cancelled``."""
+    kind: str = "notification"
+    reason: str = ""
+    created_at: float = 0.0
+
+
+@dataclass(frozen=True)
+class ReviewedSignature:
+    name: str
+    status: str
+    reason: str = ""
+    use: str = "notification"
+    created_at: float = 0.0
 
 
 class AliyunFailure(Exception):
@@ -69,6 +105,28 @@ class AliyunApi:
 
     def __init__(self, state: EmulatorState) -> None:
         self.state = state
+        self.template_reviews: dict[str, ReviewedTemplate] = {}
+        """What the console lists, by template code; guarded by ``state.lock``."""
+        self.signature_reviews: dict[str, ReviewedSignature] = {}
+
+    # -- the console ------------------------------------------------------------------------
+
+    def review_template(self, review: ReviewedTemplate) -> None:
+        """List the template; only an approved one can be sent with."""
+        with self.state.lock:
+            self.template_reviews[review.code] = review
+            if review.status == "approved":
+                self.state.aliyun_templates[review.code] = TemplateInfo(review.text)
+            else:
+                self.state.aliyun_templates.pop(review.code, None)
+
+    def review_signature(self, review: ReviewedSignature) -> None:
+        with self.state.lock:
+            self.signature_reviews[review.name] = review
+            if review.status == "approved":
+                self.state.aliyun_signatures.add(review.name)
+            else:
+                self.state.aliyun_signatures.discard(review.name)
 
     # -- replies the fault injector needs -------------------------------------------------
 
@@ -105,6 +163,8 @@ class AliyunApi:
                 "SendSms": self._send_sms,
                 "SendBatchSms": self._send_batch_sms,
                 "QuerySendDetails": self._query_send_details,
+                "QuerySmsTemplateList": self._query_template_list,
+                "QuerySmsSignList": self._query_sign_list,
             }.get(action)
             if handler is None:
                 raise AliyunFailure(404, "InvalidAction.NotFound", "Specified api is not found.")
@@ -409,3 +469,77 @@ class AliyunApi:
                     }
                 )
         return {"TotalCount": len(found), "SmsSendDetailDTOs": {"SmsSendDetailDTO": details}}
+
+    # -- the console's lists ------------------------------------------------------------------
+
+    def _page(self, params: dict[str, str]) -> tuple[int, int]:
+        try:
+            page = int(params.get("PageIndex") or 1)
+            size = int(params.get("PageSize") or 10)
+        except ValueError:
+            raise _business("isv.INVALID_PARAMETERS", "参数格式不正确") from None
+        if page < 1 or not 1 <= size <= LIST_PAGE_MAX:
+            raise _business("isv.INVALID_PARAMETERS", "PageSize须在1到50之间")
+        return page, size
+
+    def _query_template_list(self, key_id: str, params: dict[str, str]) -> dict[str, Any]:
+        page, size = self._page(params)
+        with self.state.lock:
+            reviews = dict(self.template_reviews)
+            for code, info in self.state.aliyun_templates.items():
+                reviews.setdefault(code, ReviewedTemplate(code, code, info.text, "approved"))
+        listed = sorted(reviews.values(), key=lambda r: r.code)
+        items = []
+        for r in listed[(page - 1) * size : page * size]:
+            outer = TEMPLATE_TYPES.get(r.kind, 1)
+            items.append(
+                {
+                    "TemplateCode": r.code,
+                    "TemplateName": r.name,
+                    "OuterTemplateType": outer,
+                    "TemplateType": INNER_TEMPLATE_TYPES[outer],
+                    "AuditStatus": AUDIT_STATUS.get(r.status, "AUDIT_STATE_INIT"),
+                    "TemplateContent": r.text,
+                    "CreateDate": china_time(r.created_at).strftime("%Y-%m-%d %H:%M:%S"),
+                    "Reason": _reason(r.status, r.reason, r.created_at),
+                }
+            )
+        return {
+            "SmsTemplateList": items,
+            "TotalCount": len(listed),
+            "CurrentPage": page,
+            "PageSize": size,
+        }
+
+    def _query_sign_list(self, key_id: str, params: dict[str, str]) -> dict[str, Any]:
+        page, size = self._page(params)
+        with self.state.lock:
+            reviews = dict(self.signature_reviews)
+            for name in self.state.aliyun_signatures:
+                reviews.setdefault(name, ReviewedSignature(name, "approved"))
+        listed = sorted(reviews.values(), key=lambda r: r.name)
+        items = [
+            {
+                "SignName": r.name,
+                "AuditStatus": AUDIT_STATUS.get(r.status, "AUDIT_STATE_INIT").replace(
+                    "AUDIT_SATE_CANCEL", "AUDIT_STATE_CANCEL"
+                ),
+                "CreateDate": china_time(r.created_at).strftime("%Y-%m-%d %H:%M:%S"),
+                "Reason": _reason(r.status, r.reason, r.created_at),
+                "BusinessType": SIGN_BUSINESS_TYPES.get(r.use, "通用类型"),
+            }
+            for r in listed[(page - 1) * size : page * size]
+        ]
+        return {
+            "SmsSignList": items,
+            "TotalCount": len(listed),
+            "CurrentPage": page,
+            "PageSize": size,
+        }
+
+
+def _reason(status: str, reason: str, at: float) -> dict[str, str]:
+    if status != "rejected":
+        return {"RejectInfo": "无审核备注"}
+    when = china_time(at).strftime("%Y-%m-%d %H:%M:%S")
+    return {"RejectInfo": reason, "RejectSubInfo": reason, "RejectDate": when}

@@ -26,6 +26,7 @@ from http import HTTPStatus
 from types import TracebackType
 from typing import Protocol
 
+from smsdesk.emulator import aliyun_api, tencent_api
 from smsdesk.emulator.aliyun_api import AliyunApi
 from smsdesk.emulator.gateway_api import GatewayApi
 from smsdesk.emulator.http_server import BoundedHTTPServer, Drop, Hold, Outcome, Reply, Request
@@ -36,7 +37,6 @@ from smsdesk.emulator.state import (
     Fault,
     FaultKind,
     RequestRecord,
-    TemplateInfo,
     normalized,
 )
 from smsdesk.emulator.tencent_api import TencentApi
@@ -61,12 +61,19 @@ class DemoAccounts:
     aliyun_secret: str = "emulator-demo-secret"
     aliyun_signature: str = "smsdesk"
     aliyun_template: str = "SMS_900001"
+    aliyun_pickup_template: str = "SMS_900002"
+    """Approved: ``${name}，您的订单已到店，请凭取货码${code}领取。``"""
+    aliyun_pending_template: str = "SMS_900003"
     tencent_secret_id: str = "AKIDemulatorDemoSecretId"
     tencent_secret_key: str = "emulator-demo-key"
     tencent_app_id: str = "1400900001"
     tencent_signature: str = "smsdesk"
     tencent_template: str = "900001"
     tencent_international_template: str = "900002"
+    tencent_pickup_template: str = "900003"
+    """Approved: ``{1}，您的订单已到店，请凭取货码{2}领取。``"""
+    tencent_rejected_template: str = "900004"
+    tencent_signature_id: int = 5001
     twilio_account_sid: str = "AC" + "0" * 31 + "1"
     twilio_auth_token: str = "emulator-demo-token"
     twilio_sender: str = "+15005550006"
@@ -90,14 +97,11 @@ class Emulator:
         self._address = (host, port)
         self._workers = workers
         self.state = EmulatorState(wall_clock=clock, seed=seed)
+        self._aliyun = AliyunApi(self.state)
+        self._tencent = TencentApi(self.state)
         self._apis: dict[str, _Api] = {
             api.name: api
-            for api in (
-                AliyunApi(self.state),
-                TencentApi(self.state),
-                TwilioApi(self.state),
-                GatewayApi(self.state),
-            )
+            for api in (self._aliyun, self._tencent, TwilioApi(self.state), GatewayApi(self.state))
         }
         self._server: BoundedHTTPServer | None = None
 
@@ -145,14 +149,40 @@ class Emulator:
         with self.state.lock:
             self.state.aliyun_keys[access_key_id] = access_key_secret
 
-    def add_aliyun_signature(self, sign_name: str) -> None:
-        with self.state.lock:
-            self.state.aliyun_signatures.add(sign_name)
+    def add_aliyun_signature(
+        self, sign_name: str, *, status: str = "approved", reason: str = ""
+    ) -> None:
+        """``status``: ``approved``, ``pending``, ``rejected`` or ``cancelled``; only an approved
+        signature can be sent with, every one is listed by QuerySmsSignList."""
+        self._aliyun.review_signature(
+            aliyun_api.ReviewedSignature(
+                sign_name, status, reason, created_at=self.state.wall_clock()
+            )
+        )
 
-    def add_aliyun_template(self, template_code: str, text: str) -> None:
-        """``text`` uses ``${name}`` variables, as Aliyun templates do."""
-        with self.state.lock:
-            self.state.aliyun_templates[template_code] = TemplateInfo(text)
+    def add_aliyun_template(
+        self,
+        template_code: str,
+        text: str,
+        *,
+        name: str = "",
+        kind: str = "notification",
+        status: str = "approved",
+        reason: str = "",
+    ) -> None:
+        """``text`` uses ``${name}`` variables, as Aliyun templates do; ``kind`` is
+        ``verification``, ``notification``, ``marketing`` or ``international``."""
+        self._aliyun.review_template(
+            aliyun_api.ReviewedTemplate(
+                template_code,
+                name or template_code,
+                text,
+                status,
+                kind,
+                reason,
+                created_at=self.state.wall_clock(),
+            )
+        )
 
     def add_tencent_key(self, secret_id: str, secret_key: str) -> None:
         with self.state.lock:
@@ -162,16 +192,49 @@ class Emulator:
         with self.state.lock:
             self.state.tencent_apps.add(sdk_app_id)
 
-    def add_tencent_signature(self, sign_name: str) -> None:
+    def add_tencent_signature(
+        self,
+        sign_name: str,
+        *,
+        sign_id: int | None = None,
+        status: str = "approved",
+        reply: str = "",
+        international: bool = False,
+    ) -> int:
+        """The signature's id, which DescribeSmsSignList asks by (a new one unless given)."""
         with self.state.lock:
-            self.state.tencent_signatures.add(sign_name)
+            if sign_id is None:
+                sign_id = max(self._tencent.signature_reviews, default=5000) + 1
+            self._tencent.review_signature(
+                tencent_api.ReviewedSignature(
+                    sign_id, sign_name, status, international, reply, self.state.wall_clock()
+                )
+            )
+        return sign_id
 
     def add_tencent_template(
-        self, template_id: str, text: str, *, international: bool = False
+        self,
+        template_id: str,
+        text: str,
+        *,
+        international: bool = False,
+        name: str = "",
+        status: str = "approved",
+        reply: str = "",
     ) -> None:
-        """``text`` uses ``{1}``, ``{2}``... variables, as Tencent templates do."""
-        with self.state.lock:
-            self.state.tencent_templates[template_id] = TemplateInfo(text, international)
+        """``text`` uses ``{1}``, ``{2}``... variables, as Tencent templates do; ``status`` is
+        ``approved``, ``pending`` or ``rejected``."""
+        self._tencent.review_template(
+            tencent_api.ReviewedTemplate(
+                template_id,
+                name or template_id,
+                text,
+                status,
+                international,
+                reply,
+                self.state.wall_clock(),
+            )
+        )
 
     def add_twilio_account(
         self, account_sid: str, auth_token: str, senders: Iterable[str] = ()
@@ -196,12 +259,39 @@ class Emulator:
         demo = DemoAccounts()
         self.add_aliyun_key(demo.aliyun_key_id, demo.aliyun_secret)
         self.add_aliyun_signature(demo.aliyun_signature)
-        self.add_aliyun_template(demo.aliyun_template, "${content}")
+        self.add_aliyun_signature("smsdesk店铺", status="pending")
+        self.add_aliyun_template(demo.aliyun_template, "${content}", name="Any text")
+        self.add_aliyun_template(
+            demo.aliyun_pickup_template,
+            "${name}，您的订单已到店，请凭取货码${code}领取。",
+            name="取货通知",
+        )
+        self.add_aliyun_template(
+            demo.aliyun_pending_template,
+            "${name}，会员日全场八折！回T退订",
+            name="会员日",
+            kind="marketing",
+            status="pending",
+        )
         self.add_tencent_key(demo.tencent_secret_id, demo.tencent_secret_key)
         self.add_tencent_app(demo.tencent_app_id)
-        self.add_tencent_signature(demo.tencent_signature)
-        self.add_tencent_template(demo.tencent_template, "{1}")
-        self.add_tencent_template(demo.tencent_international_template, "{1}", international=True)
+        self.add_tencent_signature(demo.tencent_signature, sign_id=demo.tencent_signature_id)
+        self.add_tencent_template(demo.tencent_template, "{1}", name="Any text")
+        self.add_tencent_template(
+            demo.tencent_international_template, "{1}", international=True, name="Any text"
+        )
+        self.add_tencent_template(
+            demo.tencent_pickup_template,
+            "{1}，您的订单已到店，请凭取货码{2}领取。",
+            name="取货通知",
+        )
+        self.add_tencent_template(
+            demo.tencent_rejected_template,
+            "{1}，全场八折，快来抢购！",
+            name="促销",
+            status="rejected",
+            reply="营销短信须带退订方式",
+        )
         self.add_twilio_account(
             demo.twilio_account_sid, demo.twilio_auth_token, [demo.twilio_sender]
         )

@@ -1,5 +1,6 @@
 """Tencent Cloud SMS 2021-01-11 as the emulator speaks it: TC3 signatures, SendSms with
-per-number results, PullSmsSendStatus and SendStatusStatistics.
+per-number results, PullSmsSendStatus, SendStatusStatistics, and the review lists
+DescribeSmsTemplateList and DescribeSmsSignList.
 
 Every answer is HTTP 200 with ``{"Response": ...}``, errors included, as Tencent does.
 """
@@ -9,6 +10,7 @@ from __future__ import annotations
 import hmac
 import json
 from collections import deque
+from dataclasses import dataclass
 from typing import Any
 
 from smsdesk.emulator.http_server import Reply, Request
@@ -21,7 +23,7 @@ from smsdesk.emulator.sms_text import (
     render_tencent,
     tencent_variable_count,
 )
-from smsdesk.emulator.state import AcceptedMessage, EmulatorState, RequestRecord
+from smsdesk.emulator.state import AcceptedMessage, EmulatorState, RequestRecord, TemplateInfo
 from smsdesk.providers import tencent_signing as signing
 
 API = "tencent"
@@ -33,10 +35,36 @@ PULL_MAX = 100
 CONTENT_MAX = 500
 DEFAULT_REFUSAL = "FailedOperation.PhoneNumberInBlacklist"
 DEFAULT_UNDELIVERED = "MK:0001"
+LIST_MAX = 100
+STATUS_CODES = {"approved": 0, "pending": 1, "rejected": -1}
 REFUSAL_MESSAGES = {
     "FailedOperation.PhoneNumberInBlacklist": "The number is in the blocklist.",
     "InvalidParameterValue.IncorrectPhoneNumber": "The phone number format is incorrect.",
 }
+
+
+@dataclass(frozen=True)
+class ReviewedTemplate:
+    """A template as the console lists it; only approved ones are in the send table."""
+
+    template_id: str
+    name: str
+    text: str
+    status: str
+    """``approved``, ``pending`` or ``rejected``."""
+    international: bool = False
+    reply: str = ""
+    created_at: float = 0.0
+
+
+@dataclass(frozen=True)
+class ReviewedSignature:
+    sign_id: int
+    name: str
+    status: str
+    international: bool = False
+    reply: str = ""
+    created_at: float = 0.0
 
 
 class TencentFailure(Exception):
@@ -51,6 +79,33 @@ class TencentApi:
 
     def __init__(self, state: EmulatorState) -> None:
         self.state = state
+        self.template_reviews: dict[str, ReviewedTemplate] = {}
+        """What the console lists, by template id; guarded by ``state.lock``."""
+        self.signature_reviews: dict[int, ReviewedSignature] = {}
+
+    # -- the console ------------------------------------------------------------------------
+
+    def review_template(self, review: ReviewedTemplate) -> None:
+        """List the template; only an approved one can be sent with."""
+        with self.state.lock:
+            self.template_reviews[review.template_id] = review
+            if review.status == "approved":
+                self.state.tencent_templates[review.template_id] = TemplateInfo(
+                    review.text, review.international
+                )
+            else:
+                self.state.tencent_templates.pop(review.template_id, None)
+
+    def review_signature(self, review: ReviewedSignature) -> None:
+        with self.state.lock:
+            self.signature_reviews[review.sign_id] = review
+            if review.status == "approved":
+                self.state.tencent_signatures.add(review.name)
+            elif not any(
+                r.name == review.name and r.status == "approved"
+                for r in self.signature_reviews.values()
+            ):
+                self.state.tencent_signatures.discard(review.name)
 
     def throttled(self, retry_after: str | None) -> Reply:
         return json_reply(
@@ -85,6 +140,8 @@ class TencentApi:
                 "SendSms": self._send_sms,
                 "PullSmsSendStatus": self._pull_status,
                 "SendStatusStatistics": self._statistics,
+                "DescribeSmsTemplateList": self._template_list,
+                "DescribeSmsSignList": self._sign_list,
             }.get(action)
             if handler is None:
                 raise TencentFailure("InvalidAction", f"The action {action} does not exist.")
@@ -308,4 +365,88 @@ class TencentApi:
                 "RequestCount": requests,
                 "RequestSuccessCount": succeeded,
             }
+        }
+
+    # -- the review lists -------------------------------------------------------------------
+
+    @staticmethod
+    def _international(payload: dict[str, Any]) -> bool:
+        value = payload.get("International")
+        if value is None:
+            raise TencentFailure("MissingParameter", "The request is missing International.")
+        if value not in (0, 1) or isinstance(value, bool):
+            raise TencentFailure("InvalidParameterValue", "International must be 0 or 1.")
+        return bool(value)
+
+    @staticmethod
+    def _ids(payload: dict[str, Any], name: str) -> list[int]:
+        ids = payload.get(name) or []
+        if not isinstance(ids, list) or not all(
+            isinstance(i, int) and not isinstance(i, bool) for i in ids
+        ):
+            raise TencentFailure("InvalidParameter", f"{name} must be an array of integers.")
+        if len(ids) > LIST_MAX:
+            raise TencentFailure("InvalidParameterValue", f"{name} holds at most 100 ids.")
+        return ids
+
+    def _template_list(self, payload: dict[str, Any]) -> dict[str, Any]:
+        international = self._international(payload)
+        ids = self._ids(payload, "TemplateIdSet")
+        with self.state.lock:
+            reviews = dict(self.template_reviews)
+            for template_id, info in self.state.tencent_templates.items():
+                reviews.setdefault(
+                    template_id,
+                    ReviewedTemplate(
+                        template_id, template_id, info.text, "approved", info.international
+                    ),
+                )
+        listed = sorted(
+            (r for r in reviews.values() if r.international == international),
+            key=lambda r: (len(r.template_id), r.template_id),
+        )
+        if ids:
+            listed = [r for r in listed if r.template_id.isdigit() and int(r.template_id) in ids]
+        else:
+            limit, offset = payload.get("Limit"), payload.get("Offset", 0)
+            if not isinstance(limit, int) or not 1 <= limit <= LIST_MAX:
+                raise TencentFailure("InvalidParameterValue", "Limit must be between 1 and 100.")
+            if not isinstance(offset, int) or offset < 0:
+                raise TencentFailure("InvalidParameterValue", "Offset must not be negative.")
+            listed = listed[offset : offset + limit]
+        return {
+            "DescribeTemplateStatusSet": [
+                {
+                    "TemplateId": int(r.template_id) if r.template_id.isdigit() else r.template_id,
+                    "International": int(r.international),
+                    "StatusCode": STATUS_CODES.get(r.status, 1),
+                    "ReviewReply": r.reply,
+                    "TemplateName": r.name,
+                    "CreateTime": int(r.created_at),
+                    "TemplateContent": r.text,
+                }
+                for r in listed
+            ]
+        }
+
+    def _sign_list(self, payload: dict[str, Any]) -> dict[str, Any]:
+        international = self._international(payload)
+        ids = self._ids(payload, "SignIdSet")
+        if not ids:
+            raise TencentFailure("MissingParameter", "The request is missing SignIdSet.")
+        with self.state.lock:
+            found = [self.signature_reviews[i] for i in ids if i in self.signature_reviews]
+        return {
+            "DescribeSignListStatusSet": [
+                {
+                    "SignId": r.sign_id,
+                    "International": int(r.international),
+                    "StatusCode": STATUS_CODES.get(r.status, 1),
+                    "ReviewReply": r.reply,
+                    "SignName": r.name,
+                    "CreateTime": int(r.created_at),
+                }
+                for r in found
+                if r.international == international
+            ]
         }

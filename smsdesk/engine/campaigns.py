@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 
 from smsdesk.core import segments
-from smsdesk.core.provider_api import Provider
-from smsdesk.core.sending import SendProgress, SendResult, run_campaign
+from smsdesk.core.planner import GroupPlan, PlannedMessage, group_messages
+from smsdesk.core.provider_api import ErrorKind, Provider
+from smsdesk.core.sending import SendProgress, SendResult
 from smsdesk.core.template import ParsedTemplate, parse_template, render
 from smsdesk.engine.providers import TEMPLATE_PROVIDERS, parse_param_map, provider_params
 from smsdesk.errors import UserFacingError
@@ -40,6 +43,14 @@ class CampaignPlan:
     template_id: int | None = None
     provider_template_id: str = ""
     param_names: tuple[str, ...] = ()
+    kind: str = "notification"
+    """``marketing`` campaigns wait through the account's quiet hours."""
+    send_at: datetime | None = None
+    """Set when the owner schedules the campaign instead of sending it now."""
+    expires_at: datetime | None = None
+    """Nothing of the campaign goes out after this."""
+    requests: GroupPlan = field(default_factory=GroupPlan)
+    """How the messages to send are grouped into provider requests (see :mod:`smsdesk.core.planner`)."""
 
     @property
     def to_send(self) -> int:
@@ -57,6 +68,10 @@ class CampaignPlan:
     def estimated_cost(self) -> float:
         return self.segments * self.account.price_per_segment
 
+    def skip_reasons(self) -> list[tuple[str, int]]:
+        """Why messages will not be sent, most common first."""
+        return Counter(m.skip_reason for m in self.messages if m.skip_reason).most_common()
+
     def summary(self) -> dict[str, object]:
         return {
             "account": self.account.name,
@@ -65,6 +80,13 @@ class CampaignPlan:
             "segments": self.segments,
             "estimated_cost": round(self.estimated_cost, 4),
             "currency": self.account.currency,
+            "kind": self.kind,
+            "skipped_reasons": dict(self.skip_reasons()),
+            "requests": [
+                {"call": k.call, "same_text": k.same_text, "requests": k.requests, "messages": k.messages}
+                for k in self.requests.kinds
+            ],
+            "send_at": self.send_at.isoformat() if self.send_at else None,
         }
 
 
@@ -98,6 +120,7 @@ def plan_for_recipients(
     template_id: int | None = None,
     provider_template_id: str | None = None,
     param_map: str | None = None,
+    kind: str | None = None,
 ) -> CampaignPlan:
     if not body.strip():
         raise UserFacingError(tr("The message is empty. Write the text to send first."))
@@ -123,12 +146,50 @@ def plan_for_recipients(
         )
     if not plan.messages:
         raise UserFacingError(tr("The list has no recipients to send to."))
+    if kind is None and template_id is not None:
+        kind = store.journal.template_kind(template_id)
+    plan.kind = kind or "notification"
+    _apply_cap(store, plan)
+    plan_requests(plan)
     return plan
+
+
+def _apply_cap(store: Store, plan: CampaignPlan) -> None:
+    """Skip, with the reason, messages to numbers already at the account's per-recipient cap."""
+    from smsdesk.engine.send_rules import rules_for
+
+    cap = rules_for(plan.account).cap
+    if cap is None or plan.account.id is None:
+        return
+    key = (plan.account.id, plan.signature, plan.provider_template_id, "" if plan.provider_template_id else plan.body)
+    phones = {m.phone for m in plan.messages if not m.skip_reason}
+    counts = store.journal.recent_counts(key, phones, datetime.now(UTC) - cap.window)
+    if not counts:
+        return
+    reason = tr(
+        "Not sent: this number already got {limit} messages of this template within {hours} hours.",
+        limit=cap.limit, hours=round(cap.window.total_seconds() / 3600),
+    )
+    for n, m in enumerate(plan.messages):
+        if not m.skip_reason and counts.get(m.phone, 0) >= cap.limit:
+            plan.messages[n] = replace(m, skip_reason=reason, skip_kind=ErrorKind.RATE_LIMITED)
+
+
+def plan_requests(plan: CampaignPlan) -> None:
+    """Group the messages to send into as few provider requests as the provider allows."""
+    from smsdesk.engine.send_rules import batch_rules
+
+    sending = [(n, m) for n, m in enumerate(plan.messages) if not m.skip_reason]
+    grouped = group_messages([PlannedMessage(m.phone, m.params) for _n, m in sending], batch_rules(plan.account.provider))
+    for (n, m), batch in zip(sending, grouped.batches, strict=True):
+        plan.messages[n] = replace(m, batch=batch)
+    plan.requests = grouped
 
 
 def plan_for_numbers(
     store: Store, account: Account, body: str, numbers: Sequence[str], *, region: str = "CN",
     signature: str | None = None, provider_template_id: str | None = None, param_map: str | None = None,
+    kind: str | None = None,
 ) -> CampaignPlan:
     from smsdesk.core.phones import normalize_phone
 
@@ -143,7 +204,7 @@ def plan_for_numbers(
             people.append(Recipient(id=0, row_no=len(people) + 1, phone=result.e164, name="", fields={}))
     return plan_for_recipients(
         store, account, body, people, signature=signature, provider_template_id=provider_template_id,
-        param_map=param_map,
+        param_map=param_map, kind=kind,
     )
 
 
@@ -159,6 +220,9 @@ def create_campaign(store: Store, plan: CampaignPlan, name: str) -> int:
         signature=plan.signature,
         provider_template_id=plan.provider_template_id,
         param_names=plan.param_names,
+        kind=plan.kind,
+        send_at=plan.send_at,
+        expires_at=plan.expires_at,
     )
 
 
@@ -170,23 +234,18 @@ def send_campaign(
     *,
     on_progress: Callable[[SendProgress], None] | None = None,
     cancel: threading.Event | None = None,
+    max_wait: float = 0.0,
 ) -> SendResult:
-    """Send what is queued in the campaign, with the signature and template it was written with."""
-    total = store.journal.campaign_counts(campaign_id).get("queued", 0)
-    store.journal.set_campaign_state(campaign_id, "sending")
-    result = run_campaign(
-        store.journal,
-        provider,
-        store.journal.campaign_spec(campaign_id),
-        campaign_id,
-        total=total,
-        on_progress=on_progress,
-        cancel=cancel,
-        rate_per_second=account.rate_per_second,
-    )
-    state = "paused" if result.paused_reason else ("cancelled" if result.cancelled else "sent")
-    store.journal.set_campaign_state(campaign_id, state)
-    return result
+    """Send what is queued in the campaign, with the signature and template it was written with.
+
+    Waits at most ``max_wait`` seconds in-process for quiet hours or numbers held by a limit;
+    see :func:`smsdesk.engine.campaign_control.send_campaign`.
+    """
+    from smsdesk.engine import campaign_control
+
+    return campaign_control.send_campaign(
+        store, provider, account, campaign_id, on_progress=on_progress, cancel=cancel, max_wait=max_wait,
+    ).result
 
 
 def refresh_reports(store: Store, provider: Provider, account: Account) -> int:

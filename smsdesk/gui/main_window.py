@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSize
+from PySide6.QtCore import QSize, QTimer
 from PySide6.QtGui import (
     QAction,
     QActionGroup,
@@ -25,6 +25,8 @@ from PySide6.QtWidgets import (
 )
 
 from smsdesk import __version__, settings
+from smsdesk.gui.campaign_resume import unfinished_campaigns
+from smsdesk.gui.campaign_scheduler import CampaignScheduler
 from smsdesk.gui.drops import spreadsheet_in
 from smsdesk.gui.settings import app_settings
 from smsdesk.gui.templates_pane import TemplatesPane
@@ -101,6 +103,12 @@ class MainWindow(QMainWindow):
 
         # Panes talk to each other only through the window.
         self.templates.campaign_started.connect(self._campaign_started)
+        # Sending: scheduled campaigns start on time; unfinished ones are offered once shown.
+        self.scheduler = CampaignScheduler(store, self)
+        self.scheduler.due.connect(self._campaign_started)
+        self.templates.campaign_started.connect(self.scheduler.arm)
+        if unfinished_campaigns(store):
+            QTimer.singleShot(0, self._offer_unfinished)
         self._build_menu()
         self._restore_geometry()
 
@@ -128,6 +136,7 @@ class MainWindow(QMainWindow):
 
             self._send_log = SendLogPane(self.store)
             self._send_log.status_message.connect(self.statusBar().showMessage)
+            self._send_log.history_replaced.connect(self._history_replaced)
             self._send_log.status_message.connect(self.notify)
             self._place(2, self._send_log)
         return self._send_log
@@ -142,6 +151,16 @@ class MainWindow(QMainWindow):
             self._place(3, self._accounts)
         return self._accounts
 
+    def _history_replaced(self) -> None:
+        """A restore or an archive changed the database under every pane: read it again."""
+        self.templates.reload_templates()
+        self.templates.reload_lists()
+        self.templates.reload_accounts()
+        if self._recipients is not None:
+            self._recipients.reload()
+        if self._accounts is not None:
+            self._accounts.reload()
+
     def _show_row(self, row: int) -> None:
         pane = (lambda: self.templates, lambda: self.recipients, lambda: self.send_log, lambda: self.accounts)[row]()
         self.stack.setCurrentWidget(pane)
@@ -152,6 +171,15 @@ class MainWindow(QMainWindow):
         import_action.setShortcut(QKeySequence("Ctrl+I"))
         import_action.triggered.connect(self._import_list)
         file_menu.addAction(import_action)
+        file_menu.addSeparator()
+        for label, act in (
+            (self.tr("&Back up history…"), lambda: self.send_log.history.back_up()),
+            (self.tr("&Restore history…"), lambda: self.send_log.history.restore()),
+            (self.tr("&Archive old history…"), lambda: self.send_log.history.archive()),
+        ):
+            history_action = QAction(label, self)
+            history_action.triggered.connect(act)
+            file_menu.addAction(history_action)
         file_menu.addSeparator()
         quit_action = QAction(self.tr("&Quit"), self)
         quit_action.setShortcut(QKeySequence.StandardKey.Quit)
@@ -234,6 +262,11 @@ class MainWindow(QMainWindow):
     def _campaign_started(self, campaign_id: int, account: str) -> None:
         self.show_pane(self.send_log)
         self.send_log.start_campaign(campaign_id, account)
+
+    def _offer_unfinished(self) -> None:
+        from smsdesk.gui.campaign_resume import offer_unfinished
+
+        offer_unfinished(self, self.store, self._campaign_started)
 
     def _about(self) -> None:
         rows = "".join(f"<tr><td>{name}</td><td>{version}</td><td>{licence}</td></tr>" for name, version, licence in bundled_libraries())

@@ -11,7 +11,7 @@ from smsdesk.storage.accounts import SANDBOX_PROVIDER
 
 
 class SandboxPhoneDialog(QDialog):
-    def __init__(self, parent: QWidget | None, messages: list[SandboxSMS]) -> None:
+    def __init__(self, parent: QWidget | None, messages: list[SandboxSMS], number: str | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Sandbox phone"))
         self.resize(380, 600)
@@ -19,6 +19,8 @@ class SandboxPhoneDialog(QDialog):
         self.phone = QComboBox()
         for number in dict.fromkeys(m.phone for m in messages):
             self.phone.addItem(number)
+        if number is not None and self.phone.findText(number) >= 0:
+            self.phone.setCurrentIndex(self.phone.findText(number))
         self.phone.currentTextChanged.connect(self._show)
         self.body = QWidget()
         self.body_layout = QVBoxLayout(self.body)
@@ -54,11 +56,12 @@ class SandboxPhoneDialog(QDialog):
             self.body_layout.addWidget(bubble)
 
     @classmethod
-    def show_for(cls, parent: QWidget | None, store: Store) -> None:
+    def show_for(cls, parent: QWidget | None, store: Store, number: str | None = None) -> None:
+        """What the Sandbox delivered; opens on ``number``'s phone when it received anything."""
         account = next((a for a in store.accounts.all() if a.provider == SANDBOX_PROVIDER), None)
         provider = SandboxProvider(account.settings if account else {})
         try:
             messages = provider.inbox(limit=500)
         finally:
             provider.close()
-        cls(parent, messages).exec()
+        cls(parent, messages, number).exec()

@@ -1,4 +1,12 @@
-"""Templates: write the message, see it as each customer will, and send it."""
+"""Templates: write the message, see it exactly as each customer will, know what it costs, send.
+
+Three columns: the saved templates; the editor with the message's kind, its opt-out line and,
+for Aliyun and Tencent Cloud, the approved template it goes out as; and the preview of one
+customer's message beside the totals for the whole list.
+
+A keystroke re-renders and recounts only the customer on screen (kept in memory, so no query
+runs); the whole list is recounted off the GUI thread a moment after typing stops.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +15,10 @@ from collections.abc import Callable
 from datetime import datetime
 from functools import partial
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
-    QFrame,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -23,20 +30,43 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from smsdesk.core.segments import count_for_provider
-from smsdesk.core.template import check_variables, parse_template, render
+from smsdesk.core.template import (
+    ProviderSignature,
+    TemplateKind,
+    check_variables,
+    default_opt_out,
+    parse_template,
+    sending_source,
+)
 from smsdesk.engine.campaigns import CampaignPlan, create_campaign, plan_for_recipients
+from smsdesk.engine.providers import TEMPLATE_PROVIDERS
+from smsdesk.engine.templates import (
+    ListSurvey,
+    approved_message,
+    check_template_link,
+    fetch_approved,
+    linked_template,
+    next_row,
+    parse_sign_ids,
+    preview_message,
+)
 from smsdesk.errors import UserFacingError
 from smsdesk.gui.confirm_send import ConfirmSendDialog
 from smsdesk.gui.feedback import show_crash, show_error
+from smsdesk.gui.settings import app_settings
 from smsdesk.gui.template_editor import TemplateEditor
+from smsdesk.gui.template_preview import JUMP_EMPTY, JUMP_LONGEST, JUMP_MORE, PreviewPanel
+from smsdesk.gui.template_provider import ProviderTemplateBox
+from smsdesk.gui.template_survey import ListSurveyor, SurveyRequest
 from smsdesk.storage import Store
 from smsdesk.storage.accounts import Account
 from smsdesk.storage.lists import Recipient, RecipientList
 from smsdesk.storage.templates import Template
 from smsdesk.worker.tasks import BackgroundTask
 
-KINDS = ("notification", "marketing", "verification")
+KINDS = (TemplateKind.NOTIFICATION, TemplateKind.MARKETING, TemplateKind.VERIFICATION)
+PREVIEW_PHONE = "+8613800138000"
+"""Counted as when no list is chosen: a mainland number, the common case."""
 
 
 class TemplatesPane(QWidget):
@@ -52,10 +82,19 @@ class TemplatesPane(QWidget):
         self._accounts: list[Account] = []
         self._current: Template | None = None
         self._row = 0
-        self._task: BackgroundTask | None = None
+        self._person: Recipient | None = None
+        self._opted_out: frozenset[str] = frozenset()
+        self.survey: ListSurvey | None = None
+        """The latest whole-list count; it may be for an older text (see :meth:`survey_is_current`)."""
+        self._survey_key: tuple[object, ...] | None = None
+        self._signatures: list[ProviderSignature] = []
+        self._pending_jump: str | None = None
+        self._send_task: BackgroundTask | None = None
+        self._fetch_task: BackgroundTask | None = None
 
+        # Left: the saved templates.
         self.template_list = QListWidget()
-        self.template_list.setMaximumWidth(220)
+        self.template_list.setMaximumWidth(200)
         self.template_list.currentRowChanged.connect(self._select_template)
         new = QPushButton(self.tr("New template"))
         new.clicked.connect(self.new_template)
@@ -64,12 +103,23 @@ class TemplatesPane(QWidget):
         left.addWidget(self.template_list, 1)
         left.addWidget(new)
 
+        # Middle: the message.
         self.name = QLineEdit()
         self.kind = QComboBox()
-        for kind, label in zip(
-            KINDS, (self.tr("Notification"), self.tr("Marketing"), self.tr("Verification code")), strict=True
-        ):
-            self.kind.addItem(label, kind)
+        labels = (self.tr("Notification"), self.tr("Marketing"), self.tr("Verification code"))
+        for kind, label in zip(KINDS, labels, strict=True):
+            self.kind.addItem(label, str(kind))
+        self.kind.currentIndexChanged.connect(self._kind_changed)
+        self.list_combo = QComboBox()
+        self.list_combo.currentIndexChanged.connect(self._list_changed)
+        self.account_combo = QComboBox()
+        self.account_combo.currentIndexChanged.connect(self._account_changed)
+        form = QFormLayout()
+        form.addRow(self.tr("Name"), self.name)
+        form.addRow(self.tr("Kind"), self.kind)
+        form.addRow(self.tr("Send to"), self.list_combo)
+        form.addRow(self.tr("Send through"), self.account_combo)
+
         self.editor = TemplateEditor()
         self.editor.textChanged.connect(self._text_changed)
         self.insert_button = QToolButton()
@@ -77,86 +127,70 @@ class TemplatesPane(QWidget):
         self.insert_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.insert_menu = QMenu(self)
         self.insert_button.setMenu(self.insert_menu)
-        self.save_button = QPushButton(self.tr("Save template"))
-        self.save_button.clicked.connect(self.save)
+        message_bar = QHBoxLayout()
+        message_bar.addWidget(QLabel(self.tr("Message")))
+        message_bar.addStretch(1)
+        message_bar.addWidget(self.insert_button)
         self.issues = QLabel()
         self.issues.setObjectName("templateIssues")
         self.issues.setStyleSheet("color: #c01c28")
         self.issues.setWordWrap(True)
 
-        self.list_combo = QComboBox()
-        self.list_combo.currentIndexChanged.connect(self._list_changed)
-        self.account_combo = QComboBox()
-        self.account_combo.currentIndexChanged.connect(lambda _i: self.update_preview())
-
-        form = QFormLayout()
-        form.addRow(self.tr("Name"), self.name)
-        form.addRow(self.tr("Kind"), self.kind)
-        form.addRow(self.tr("Send to"), self.list_combo)
-        form.addRow(self.tr("Send through"), self.account_combo)
-        editor_bar = QHBoxLayout()
-        editor_bar.addWidget(self.insert_button)
-        editor_bar.addStretch(1)
-        editor_bar.addWidget(self.save_button)
-
-        # Preview: the message as the current customer's phone will show it.
-        self.preview_title = QLabel()
-        self.prev_button = QPushButton(self.tr("◀ Previous"))
-        self.prev_button.clicked.connect(lambda: self.step(-1))
-        self.next_button = QPushButton(self.tr("Next ▶"))
-        self.next_button.clicked.connect(lambda: self.step(1))
-        self.preview = QLabel()
-        self.preview.setObjectName("previewBubble")
-        self.preview.setWordWrap(True)
-        self.preview.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.preview.setStyleSheet(
-            "#previewBubble { background: #e9f3e6; color: #1d1d1d; border-radius: 10px; padding: 10px; }"
+        self.opt_out = QLineEdit()
+        self.opt_out.setToolTip(
+            self.tr("Added to the end of every marketing message, and counted with it.")
         )
-        self.counts = QLabel()
-        self.counts.setObjectName("previewCounts")
-        self.totals = QLabel()
-        self.totals.setObjectName("campaignTotals")
-        self.send_button = QPushButton(self.tr("Send…"))
-        self.send_button.setObjectName("sendButton")
-        self.send_button.setDefault(True)
-        self.send_button.setMinimumWidth(120)
-        self.send_button.setStyleSheet(
-            "#sendButton { background: #1a73e8; color: white; font-weight: 600; padding: 6px 18px;"
-            " border-radius: 5px; } #sendButton:disabled { background: #9bb7e0; }"
-        )
-        self.send_button.clicked.connect(self.send_clicked)
-        nav = QHBoxLayout()
-        nav.addWidget(self.preview_title, 1)
-        nav.addWidget(self.prev_button)
-        nav.addWidget(self.next_button)
-        preview_box = QFrame()
-        preview_box.setFrameShape(QFrame.Shape.StyledPanel)
-        pv = QVBoxLayout(preview_box)
-        pv.addLayout(nav)
-        pv.addWidget(self.preview)
-        pv.addWidget(self.counts)
-        send_row = QHBoxLayout()
-        send_row.addWidget(self.totals, 1)
-        send_row.addWidget(self.send_button)
+        self.opt_out.textEdited.connect(lambda _t: self._text_changed())
+        self.opt_out_label = QLabel(self.tr("Opt-out line"))
+        opt_out_row = QHBoxLayout()
+        opt_out_row.addWidget(self.opt_out_label)
+        opt_out_row.addWidget(self.opt_out, 1)
 
-        right = QVBoxLayout()
-        right.addLayout(form)
-        right.addWidget(QLabel(self.tr("Message")))
-        right.addWidget(self.editor, 2)
-        right.addLayout(editor_bar)
-        right.addWidget(self.issues)
-        right.addWidget(preview_box, 1)
-        right.addLayout(send_row)
+        self.provider_box = ProviderTemplateBox()
+        self.provider_box.changed.connect(self._provider_link_changed)
+        self.provider_box.fetch_requested.connect(self.fetch_approved)
+        self.save_button = QPushButton(self.tr("Save template"))
+        self.save_button.clicked.connect(self.save)
+        save_row = QHBoxLayout()
+        save_row.addStretch(1)
+        save_row.addWidget(self.save_button)
+
+        middle = QVBoxLayout()
+        middle.addLayout(form)
+        middle.addLayout(message_bar)
+        middle.addWidget(self.editor, 1)
+        middle.addWidget(self.issues)
+        middle.addLayout(opt_out_row)
+        middle.addWidget(self.provider_box)
+        middle.addLayout(save_row)
+
+        # Right: the preview and the whole list.
+        self.panel = PreviewPanel()
+        self.panel.step_requested.connect(self.step)
+        self.panel.jump_requested.connect(self.jump)
+        self.panel.send_button.clicked.connect(self.send_clicked)
+        self.preview = self.panel.bubble
+        self.counts = self.panel.counts
+        self.totals = self.panel.totals
+        self.send_button = self.panel.send_button
+        self.prev_button = self.panel.prev_button
+        self.next_button = self.panel.next_button
+
         layout = QHBoxLayout(self)
         layout.addLayout(left)
-        layout.addLayout(right, 1)
+        layout.addLayout(middle, 5)
+        layout.addWidget(self.panel, 4)
 
-        self._totals_timer = QTimer(self)
-        self._totals_timer.setSingleShot(True)
-        self._totals_timer.setInterval(300)
-        self._totals_timer.timeout.connect(self._recount_totals)
+        self.surveyor = ListSurveyor(self)
+        self.surveyor.finished.connect(self._survey_finished)
+        self.surveyor.progress.connect(self.panel.show_counting)
+        self.surveyor.failed.connect(lambda _m: self.panel.clear_totals())
+        self.surveyor.crashed.connect(self._survey_crashed)
+
+        self._loading = True
         self.reload_accounts()
         self.reload_lists()
+        self._loading = False
         self.reload_templates()
 
     # -- data ----------------------------------------------------------------------------
@@ -179,7 +213,12 @@ class TemplatesPane(QWidget):
         self.list_combo.blockSignals(True)
         self.list_combo.clear()
         for saved in self._lists:
-            self.list_combo.addItem(self.tr("%1 (%2 customers)").replace("%1", saved.name).replace("%2", str(saved.size)), saved.id)
+            label = (
+                self.tr("%1 (%2 customers)")
+                .replace("%1", saved.name)
+                .replace("%2", f"{saved.size:,}")
+            )
+            self.list_combo.addItem(label, saved.id)
         index = self.list_combo.findData(chosen)
         self.list_combo.setCurrentIndex(index if index >= 0 else 0)
         self.list_combo.blockSignals(False)
@@ -195,7 +234,7 @@ class TemplatesPane(QWidget):
         index = self.account_combo.findData(chosen)
         self.account_combo.setCurrentIndex(index if index >= 0 else 0)
         self.account_combo.blockSignals(False)
-        self.update_preview()
+        self._account_changed()
 
     def current_list(self) -> RecipientList | None:
         i = self.list_combo.currentIndex()
@@ -208,14 +247,24 @@ class TemplatesPane(QWidget):
     def _select_template(self, row: int) -> None:
         self._current = self._templates[row] if 0 <= row < len(self._templates) else None
         t = self._current
+        self._loading = True
         self.name.setText(t.name if t else "")
         self.kind.setCurrentIndex(max(0, self.kind.findData(t.kind if t else "notification")))
+        self.opt_out.setText(t.opt_out if t else "")
+        self._loading = False
+        self._show_link()
         self.editor.setPlainText(t.body if t else "")
+        self._kind_changed()
 
     def new_template(self) -> None:
         self._current = None
         self.template_list.clearSelection()
+        self._loading = True
         self.name.setText(self.tr("New template"))
+        self.kind.setCurrentIndex(self.kind.findData(str(TemplateKind.NOTIFICATION)))
+        self.opt_out.setText("")
+        self._loading = False
+        self._show_link()
         self.editor.setPlainText("")
         self.editor.setFocus()
 
@@ -226,118 +275,289 @@ class TemplatesPane(QWidget):
                 raise UserFacingError(self.tr("Give the template a name."))
             t = self._current or Template(name=name, body="")
             t.name, t.body, t.kind = name, self.editor.toPlainText(), str(self.kind.currentData())
+            t.opt_out = self.opt_out.text().strip()
+            if self._provider_kind() in TEMPLATE_PROVIDERS:
+                t.provider_template_id, t.param_names = self.provider_box.own_link()
             self.store.templates.save(t)
         except UserFacingError as exc:
             show_error(self, str(exc))
             return
         self.reload_templates(select=name)
 
-    # -- preview -------------------------------------------------------------------------
+    # -- what is being written -------------------------------------------------------------
 
-    def _list_changed(self) -> None:
-        saved = self.current_list()
-        columns = ("name", "phone", *(saved.columns if saved else ()))
-        self.editor.set_columns(saved.columns if saved else ())
-        self.insert_menu.clear()
-        for column in dict.fromkeys(columns):
-            self.insert_menu.addAction(column, partial(self.editor.insert_variable, column))
-        self._row = 0
-        self.update_preview()
-
-    def _text_changed(self) -> None:
-        self.update_preview()
-        self._totals_timer.start()
+    def source(self) -> str:
+        """The template source of what is sent: the text plus a marketing opt-out line."""
+        return sending_source(
+            self.editor.toPlainText(), str(self.kind.currentData()), self.opt_out.text()
+        )
 
     def _signature(self) -> str:
-        account = self.current_account()
         if self._current is not None and self._current.signature:
             return self._current.signature
+        account = self.current_account()
         return account.settings.get("signature", "") if account else ""
 
-    def _provider_template(self) -> tuple[str | None, str | None]:
-        """The approved template and parameter mapping the current template links to, if any."""
-        t = self._current
-        if t is None or not t.provider_template_id:
-            return None, None
-        return t.provider_template_id, ", ".join(t.param_names) or None
-
-    def _current_recipient(self) -> Recipient | None:
-        saved = self.current_list()
-        if saved is None or saved.size == 0:
-            return None
-        self._row = max(0, min(self._row, saved.size - 1))
-        page = self.store.lists.page(saved.id, self._row, 1)
-        return page[0] if page else None
-
-    def step(self, delta: int) -> None:
-        self._row += delta
-        self.update_preview()
-
-    def update_preview(self) -> None:
-        body = self.editor.toPlainText()
-        parsed = parse_template(body)
-        saved = self.current_list()
-        issues = check_variables(parsed, saved.columns if saved else ())
-        self.issues.setText("\n".join(i.message for i in issues[:3]))
-        person = self._current_recipient()
+    def _provider_kind(self) -> str:
         account = self.current_account()
-        values = person.variables() if person else {}
-        text = render(parsed, values)
-        signature = self._signature()
-        shown = f"【{signature}】{text}" if signature else text
-        self.preview.setText(shown or self.tr("(empty message)"))
-        if person is not None and saved is not None:
-            self.preview_title.setText(
-                self.tr("Customer %1 of %2: %3 %4")
-                .replace("%1", str(self._row + 1)).replace("%2", str(saved.size))
-                .replace("%3", person.name).replace("%4", person.phone)
-            )
-        else:
-            self.preview_title.setText(self.tr("No customer to preview"))
-        self.prev_button.setEnabled(self._row > 0)
-        self.next_button.setEnabled(saved is not None and self._row < saved.size - 1)
-        phone = person.phone if person else "+8613800138000"
-        result = count_for_provider(
-            text, provider=account.provider if account else "sandbox", signature=signature,
-            domestic=phone.startswith("+86"),
-        )
-        counts = self.tr("%1 characters · %2 SMS · %3").replace("%1", str(result.length))
-        counts = counts.replace("%2", str(result.segments)).replace("%3", str(result.count.encoding))
-        if result.over_limit:
-            counts += "  " + self.tr("(too long: the limit is %1)").replace("%1", str(result.limit))
-        self.counts.setText(counts)
-        self.send_button.setEnabled(bool(body.strip()) and not issues and saved is not None and account is not None)
+        return account.provider if account else "sandbox"
 
-    def _recount_totals(self) -> None:
-        """Totals for the whole list, computed off the GUI thread."""
+    def _survey_request(self) -> SurveyRequest | None:
         saved, account = self.current_list(), self.current_account()
         body = self.editor.toPlainText()
         if saved is None or account is None or not body.strip() or parse_template(body).issues:
-            self.totals.setText("")
-            return
-        if self._task is not None:
-            self._task.cancel.set()
-        signature = self._signature()
-        provider_template_id, param_map = self._provider_template()
+            return None
+        return SurveyRequest(account, saved.id, self.source(), self._signature())
 
-        def job(_progress: Callable[[int, int], None], _cancel: threading.Event) -> CampaignPlan:
+    def survey_is_current(self) -> bool:
+        """The whole-list count on show is for exactly what is written and chosen now."""
+        wanted = self._survey_request()
+        return self.survey is not None and wanted is not None and self._survey_key == wanted.key()
+
+    # -- reacting to the owner -----------------------------------------------------------
+
+    def _list_changed(self) -> None:
+        saved = self.current_list()
+        columns = saved.columns if saved else ()
+        self.editor.set_columns(columns)
+        self.insert_menu.clear()
+        for column in dict.fromkeys(("name", "phone", *columns)):
+            self.insert_menu.addAction(column, partial(self.editor.insert_variable, column))
+        self._opted_out = self.store.optouts.phones()
+        self.survey, self._survey_key = None, None
+        self.panel.set_survey(None)
+        self.go_to_row(0)
+        self._refresh_survey()
+
+    def _account_changed(self) -> None:
+        account = self.current_account()
+        wanted = account is not None and account.provider in TEMPLATE_PROVIDERS
+        self.provider_box.setVisible(wanted)
+        if wanted:
+            self._show_link()
+        self.update_preview()
+        self._refresh_survey()
+
+    def _kind_changed(self) -> None:
+        marketing = self.kind.currentData() == TemplateKind.MARKETING
+        self.opt_out.setVisible(marketing)
+        self.opt_out_label.setVisible(marketing)
+        self.opt_out.setPlaceholderText(default_opt_out(self.editor.toPlainText()))
+        self._text_changed()
+
+    def _text_changed(self) -> None:
+        if self._loading:
+            return
+        # The count of the old text is stopped first, so it does not compete with this keystroke.
+        self._refresh_survey()
+        self.opt_out.setPlaceholderText(default_opt_out(self.editor.toPlainText()))
+        self.update_preview()
+
+    def _provider_link_changed(self) -> None:
+        self.update_preview()
+
+    def _refresh_survey(self, *, now: bool = False) -> None:
+        if self._loading:
+            return
+        wanted = self._survey_request()
+        if wanted is None:
+            self._pending_jump = None
+            self.surveyor.request(None)
+            self.panel.clear_totals()
+            return
+        if self._survey_key == wanted.key():
+            self.surveyor.request(None)  # what is on show is already right
+            return
+        self.surveyor.request(wanted, now=now)
+
+    # -- the customer on screen ------------------------------------------------------------
+
+    def go_to_row(self, row: int) -> None:
+        saved = self.current_list()
+        if saved is None or saved.size == 0:
+            self._row, self._person = 0, None
+        else:
+            self._row = max(0, min(row, saved.size - 1))
+            page = self.store.lists.page(saved.id, self._row, 1)
+            self._person = page[0] if page else None
+        self.update_preview()
+
+    def current_row(self) -> int:
+        return self._row
+
+    def step(self, delta: int) -> None:
+        self.go_to_row(self._row + delta)
+
+    def jump(self, kind: str) -> None:
+        """Show the longest message, or the next customer with an empty variable or needing
+        more SMS than the first; counts the list first if the count is not for this text."""
+        if not self.survey_is_current():
+            self._pending_jump = kind
+            self._refresh_survey(now=True)
+            return
+        survey = self.survey
+        assert survey is not None
+        target: int | None
+        if kind == JUMP_LONGEST:
+            target = survey.longest_row
+        elif kind == JUMP_EMPTY:
+            target = next_row(survey.empty_rows, self._row)
+        elif kind == JUMP_MORE:
+            target = next_row(survey.more_segment_rows, self._row)
+        else:
+            raise ValueError(kind)
+        if target is not None:
+            self.go_to_row(target)
+
+    def update_preview(self) -> None:
+        """Re-render and recount the customer on screen; runs on every keystroke."""
+        if self._loading:
+            return
+        body = self.editor.toPlainText()
+        saved = self.current_list()
+        issues = check_variables(parse_template(body), saved.columns if saved else ())
+        self.issues.setText("\n".join(i.message for i in issues[:3]))
+        self.issues.setVisible(bool(issues))
+        account = self.current_account()
+        provider = account.provider if account else "sandbox"
+        person = self._person
+        if person is not None and saved is not None:
+            self.panel.show_customer(
+                self._row,
+                saved.size,
+                person.name,
+                person.phone,
+                opted_out=person.phone in self._opted_out,
+            )
+        else:
+            self.panel.show_no_customer()
+        values = person.variables() if person else {}
+        source = self.source()
+        parsed = parse_template(source)
+        self.provider_box.set_text_variables(parsed.variables)
+        preview = preview_message(
+            parsed,
+            values,
+            phone=person.phone if person else PREVIEW_PHONE,
+            provider=provider,
+            signature=self._signature(),
+        )
+        self.panel.show_message(preview)
+        link_ok = self._check_link(source, values, preview.text)
+        self.panel.set_jumps_enabled(
+            saved is not None and saved.size > 0 and bool(body.strip()),
+            self.survey if self.survey_is_current() else None,
+        )
+        self.send_button.setEnabled(
+            bool(body.strip())
+            and not issues
+            and saved is not None
+            and account is not None
+            and link_ok
+        )
+
+    # -- the whole list ------------------------------------------------------------------
+
+    def _survey_finished(self, key: tuple[object, ...], survey: ListSurvey) -> None:
+        self.survey, self._survey_key = survey, key
+        self.panel.set_survey(survey)
+        self.update_preview()
+        kind, self._pending_jump = self._pending_jump, None
+        if kind is not None and self.survey_is_current():
+            self.jump(kind)
+
+    def _survey_crashed(self, details: str) -> None:
+        self.panel.clear_totals()
+        show_crash(self, details)
+
+    # -- the provider's approved template ---------------------------------------------------
+
+    def _show_link(self) -> None:
+        account = self.current_account()
+        if account is None or account.provider not in TEMPLATE_PROVIDERS or account.id is None:
+            return
+        self.provider_box.set_account(
+            account.provider, self.store.templates.approved_templates(account.id)
+        )
+        self._signatures = self.store.templates.approved_signatures(account.id)
+        self.provider_box.sign_ids.setText(
+            str(app_settings().value(f"tencent_sign_ids/{account.id}", ""))
+        )
+        template_id, param_map = linked_template(self._current, account)
+        own = self._current is not None and bool(self._current.provider_template_id)
+        self.provider_box.set_link(template_id, param_map, own=own)
+        saved = self.current_list()
+        variables = (*(saved.columns if saved else ()), "name", "phone")
+        self.provider_box.set_variables(tuple(dict.fromkeys(variables)))
+
+    def _check_link(self, source: str, values: dict[str, str], text: str) -> bool:
+        """Update the approved-template box; False when the provider would refuse the text."""
+        account = self.current_account()
+        if account is None or account.provider not in TEMPLATE_PROVIDERS or account.id is None:
+            return True
+        box = self.provider_box
+        report = check_template_link(
+            source,
+            provider=account.provider,
+            template_id=box.template_id(),
+            param_map=box.param_map(),
+            approved=box.templates(),
+            signatures=self._signatures,
+            signature=self._signature(),
+        )
+        sent_as = ""
+        if report.approved is not None:
+            sent_as = approved_message(
+                report.approved,
+                provider=account.provider,
+                param_map=box.param_map(),
+                values=values,
+                text=text,
+            )
+        box.show_report(report, sent_as)
+        return bool(box.template_id())
+
+    def fetch_approved(self) -> None:
+        """Fetch the provider's templates and signatures off the GUI thread and keep them."""
+        account = self.current_account()
+        if account is None or account.id is None:
+            return
+        try:
+            sign_ids = parse_sign_ids(self.provider_box.sign_id_text())
+        except UserFacingError as exc:
+            show_error(self, str(exc))
+            return
+        app_settings().setValue(f"tencent_sign_ids/{account.id}", self.provider_box.sign_id_text())
+        self.provider_box.fetch_button.setEnabled(False)
+
+        def job(_progress: Callable[[int, int], None], _cancel: threading.Event) -> object:
             with Store.open() as store:
-                return plan_for_recipients(
-                    store, account, body, store.lists.iter_recipients(saved.id), signature=signature,
-                    list_id=saved.id, provider_template_id=provider_template_id, param_map=param_map,
-                )
+                return fetch_approved(store, account, sign_ids=sign_ids)
 
         task = BackgroundTask(job)
-        task.signals.succeeded.connect(partial(self._show_totals, task=task))
-        task.signals.failed.connect(lambda _m: self.totals.setText(""))
-        self._task = task.start()
+        task.signals.succeeded.connect(self._fetched)
+        task.signals.failed.connect(self._fetch_failed)
+        task.signals.crashed.connect(self._fetch_crashed)
+        self._fetch_task = task.start()
 
-    def _show_totals(self, plan: CampaignPlan, *, task: BackgroundTask) -> None:
-        if task is not self._task:
-            return  # a newer count is on its way
-        text = self.tr("%1 messages · %2 SMS · about %3 %4").replace("%1", str(plan.to_send))
-        text = text.replace("%2", str(plan.segments)).replace("%3", f"{plan.estimated_cost:.2f}")
-        self.totals.setText(text.replace("%4", plan.account.currency))
+    def _fetched(self, _result: object) -> None:
+        self._fetch_task = None
+        self.provider_box.fetch_button.setEnabled(True)
+        box_id, box_map = self.provider_box.template_id(), self.provider_box.param_map()
+        self._show_link()
+        if box_id:
+            self.provider_box.set_link(box_id, box_map, own=self.provider_box.is_own())
+        self.update_preview()
+
+    def _fetch_failed(self, message: str) -> None:
+        self._fetch_task = None
+        self.provider_box.fetch_button.setEnabled(True)
+        show_error(self, message)
+
+    def _fetch_crashed(self, details: str) -> None:
+        self._fetch_task = None
+        self.provider_box.fetch_button.setEnabled(True)
+        show_crash(self, details)
 
     # -- sending ---------------------------------------------------------------------------
 
@@ -345,17 +565,32 @@ class TemplatesPane(QWidget):
         saved, account = self.current_list(), self.current_account()
         if saved is None or account is None:
             return
-        body = self.editor.toPlainText()
+        source = self.source()
         signature = self._signature()
-        provider_template_id, param_map = self._provider_template()
+        template_id = self._current.id if self._current else None
+        kind = str(self.kind.currentData())  # as on screen, saved or not: marketing waits out quiet hours
+        provider_template_id: str | None = None
+        param_map: str | None = None
+        if account.provider in TEMPLATE_PROVIDERS:
+            provider_template_id, param_map = (
+                self.provider_box.template_id(),
+                self.provider_box.param_map(),
+            )
         self.send_button.setEnabled(False)
 
         def job(_progress: Callable[[int, int], None], _cancel: threading.Event) -> CampaignPlan:
             with Store.open() as store:
                 return plan_for_recipients(
-                    store, account, body, store.lists.iter_recipients(saved.id), signature=signature,
-                    list_id=saved.id, template_id=self._current.id if self._current else None,
-                    provider_template_id=provider_template_id, param_map=param_map,
+                    store,
+                    account,
+                    source,
+                    store.lists.iter_recipients(saved.id),
+                    signature=signature,
+                    list_id=saved.id,
+                    template_id=template_id,
+                    provider_template_id=provider_template_id,
+                    param_map=param_map,
+                    kind=kind,
                 )
 
         task = BackgroundTask(job)

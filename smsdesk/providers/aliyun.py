@@ -35,6 +35,12 @@ from smsdesk.core.provider_api import (
     SendSpec,
     SentRef,
 )
+from smsdesk.core.template import (
+    ApprovalState,
+    ProviderSignature,
+    ProviderTemplate,
+    TemplateKind,
+)
 from smsdesk.i18n import tr
 from smsdesk.providers import aliyun_signing as signing
 from smsdesk.providers.account_settings import read_account
@@ -107,6 +113,24 @@ ERROR_KINDS: dict[str, ErrorKind] = {
 }
 
 DELIVERY_STATES = {"3": ReportState.DELIVERED, "2": ReportState.FAILED}
+
+LIST_PAGE_SIZE = 50
+"""QuerySmsTemplateList / QuerySmsSignList return at most 50 a page."""
+LIST_PAGES_MAX = 40
+AUDIT_STATES = {
+    "AUDIT_STATE_INIT": ApprovalState.PENDING,
+    "AUDIT_STATE_PASS": ApprovalState.APPROVED,
+    "AUDIT_STATE_NOT_PASS": ApprovalState.REJECTED,
+    "AUDIT_STATE_CANCEL": ApprovalState.CANCELLED,
+    "AUDIT_SATE_CANCEL": ApprovalState.CANCELLED,  # so spelled in the template list's answers
+}
+TEMPLATE_KINDS = {
+    0: TemplateKind.VERIFICATION,
+    1: TemplateKind.NOTIFICATION,
+    2: TemplateKind.MARKETING,
+}
+"""``OuterTemplateType``; 3 (international) and 7 (digital SMS) have no kind of ours."""
+INTERNATIONAL_TYPE = 3
 """QuerySendDetails ``SendStatus``: 1 waiting for the receipt, 2 failed, 3 delivered."""
 
 
@@ -302,6 +326,37 @@ class AliyunProvider:
                 reports.append(report)
         return reports
 
+    # -- approved templates and signatures ---------------------------------------------------
+
+    def list_templates(self) -> list[ProviderTemplate]:
+        """Every template of the account, whatever its review state (QuerySmsTemplateList)."""
+        return [
+            _template_from(item)
+            for item in self._pages("QuerySmsTemplateList", "SmsTemplateList")
+            if item.get("TemplateCode")
+        ]
+
+    def list_signatures(self) -> list[ProviderSignature]:
+        """Every signature of the account with its review state (QuerySmsSignList)."""
+        return [
+            ProviderSignature(name=str(item["SignName"]), state=state, reason=reason)
+            for item in self._pages("QuerySmsSignList", "SmsSignList")
+            if item.get("SignName")
+            for state, reason in [_review(item)]
+        ]
+
+    def _pages(self, action: str, key: str) -> list[dict[str, Any]]:
+        found: list[dict[str, Any]] = []
+        for page in range(1, LIST_PAGES_MAX + 1):
+            data = self._call(action, {"PageIndex": str(page), "PageSize": str(LIST_PAGE_SIZE)})
+            items = data.get(key)
+            items = [i for i in items if isinstance(i, dict)] if isinstance(items, list) else []
+            found.extend(items)
+            total = data.get("TotalCount")
+            if len(items) < LIST_PAGE_SIZE or (isinstance(total, int) and len(found) >= total):
+                break
+        return found
+
     def test_connection(self) -> str:
         today = self._clock().astimezone(CHINA_TIME).strftime("%Y%m%d")
         try:
@@ -349,3 +404,30 @@ def _china_time(text: str) -> datetime | None:
         return datetime.strptime(text, "%Y-%m-%d %H:%M:%S").replace(tzinfo=CHINA_TIME)
     except ValueError:
         return None
+
+
+def _reject_reason(item: Mapping[str, Any]) -> str:
+    reason = item.get("Reason")
+    if not isinstance(reason, dict):
+        return ""
+    return str(reason.get("RejectInfo") or reason.get("RejectSubInfo") or "")
+
+
+def _review(item: Mapping[str, Any]) -> tuple[ApprovalState, str]:
+    """The review state, and the reviewer's reason when it was rejected."""
+    state = AUDIT_STATES.get(str(item.get("AuditStatus", "")), ApprovalState.PENDING)
+    return state, (_reject_reason(item) if state is ApprovalState.REJECTED else "")
+
+
+def _template_from(item: Mapping[str, Any]) -> ProviderTemplate:
+    kind_code = item.get("OuterTemplateType")
+    state, reason = _review(item)
+    return ProviderTemplate(
+        template_id=str(item["TemplateCode"]),
+        name=str(item.get("TemplateName", "")),
+        text=str(item.get("TemplateContent", "")),
+        state=state,
+        kind=TEMPLATE_KINDS.get(kind_code, "") if isinstance(kind_code, int) else "",
+        international=kind_code == INTERNATIONAL_TYPE,
+        reason=reason,
+    )

@@ -33,6 +33,7 @@ from smsdesk.core.provider_api import (
     SendSpec,
     SentRef,
 )
+from smsdesk.core.template import ApprovalState, ProviderSignature, ProviderTemplate
 from smsdesk.i18n import tr
 from smsdesk.providers import tencent_signing as signing
 from smsdesk.providers.account_settings import read_account
@@ -99,6 +100,16 @@ _PREFIX_KINDS = (("AuthFailure.", ErrorKind.AUTH_FAILED), ("InternalError.", Err
 """Families whose every member means the same to the owner, for codes not listed above."""
 
 REPORT_STATES = {"SUCCESS": ReportState.DELIVERED, "FAIL": ReportState.FAILED}
+
+LIST_LIMIT = 100
+"""DescribeSmsTemplateList pages and DescribeSmsSignList id sets hold at most 100."""
+LIST_PAGES_MAX = 40
+REVIEW_STATES = {
+    0: ApprovalState.APPROVED,
+    1: ApprovalState.PENDING,
+    2: ApprovalState.PENDING,  # a signature approved but not yet in effect
+    -1: ApprovalState.REJECTED,
+}
 
 
 def classify(code: str, message: str = "", retry_after: float | None = None) -> ProviderFault:
@@ -294,6 +305,62 @@ class TencentProvider:
                 break
         return reports
 
+    # -- approved templates and signatures ---------------------------------------------------
+
+    def list_templates(self) -> list[ProviderTemplate]:
+        """Mainland and international templates with their review state (DescribeSmsTemplateList)."""
+        found: list[ProviderTemplate] = []
+        for international in (0, 1):
+            for page in range(LIST_PAGES_MAX):
+                answer = self._call(
+                    "DescribeSmsTemplateList",
+                    {"International": international, "Limit": LIST_LIMIT, "Offset": page * LIST_LIMIT},
+                )
+                items = _dicts(answer.get("DescribeTemplateStatusSet"))
+                found.extend(
+                    ProviderTemplate(
+                        template_id=str(item["TemplateId"]),
+                        name=str(item.get("TemplateName", "")),
+                        text=str(item.get("TemplateContent", "")),
+                        state=_review_state(item),
+                        international=bool(item.get("International", international)),
+                        reason=str(item.get("ReviewReply") or ""),
+                    )
+                    for item in items
+                    if item.get("TemplateId") is not None
+                )
+                if len(items) < LIST_LIMIT:
+                    break
+        return found
+
+    def list_signatures(
+        self, sign_ids: Sequence[int], *, international: bool = False
+    ) -> list[ProviderSignature]:
+        """The review state of the signatures ``sign_ids`` (DescribeSmsSignList).
+
+        Tencent lists signatures only by id (shown in its console), never all of them; only
+        mainland messages carry a signature, so those are asked for unless told otherwise.
+        """
+        found: list[ProviderSignature] = []
+        ids = list(dict.fromkeys(int(i) for i in sign_ids))
+        for start in range(0, len(ids), LIST_LIMIT):
+            answer = self._call(
+                "DescribeSmsSignList",
+                {"SignIdSet": ids[start : start + LIST_LIMIT], "International": int(international)},
+            )
+            found.extend(
+                ProviderSignature(
+                    name=str(item["SignName"]),
+                    state=_review_state(item),
+                    international=bool(item.get("International", international)),
+                    reason=str(item.get("ReviewReply") or ""),
+                    sign_id=str(item.get("SignId", "")),
+                )
+                for item in _dicts(answer.get("DescribeSignListStatusSet"))
+                if item.get("SignName")
+            )
+        return found
+
     def test_connection(self) -> str:
         day = self._clock().astimezone(CHINA_TIME).strftime("%Y%m%d")
         try:
@@ -342,3 +409,12 @@ def _report_from(
         at=at,
         message_id=ref.message_id if ref else None,
     )
+
+
+def _dicts(value: Any) -> list[dict[str, Any]]:
+    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
+
+
+def _review_state(item: Mapping[str, Any]) -> ApprovalState:
+    code = item.get("StatusCode")
+    return REVIEW_STATES.get(code, ApprovalState.PENDING) if isinstance(code, int) else ApprovalState.PENDING

@@ -1,0 +1,126 @@
+"""How fast requests may leave: the account's rate, the provider's "wait", and backing off.
+
+Three separate brakes, because providers complain in three ways:
+
+* :class:`TokenBucket` keeps requests at or below the rate set on the account.  After a
+  request-rate refusal it halves its rate and climbs back to the account's rate over a few
+  seconds, so a provider that is stricter than the owner thought is not hammered.
+* :class:`HoldOff` is a deadline before which no request starts: a ``Retry-After`` or the
+  backoff after a failure.  It only ever moves later.
+* :class:`Backoff` is exponential backoff with full jitter, for transient errors only.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+Clock = Callable[[], float]
+EPSILON = 1e-9
+"""Clock arithmetic in floats: a token this close to whole is whole."""
+
+
+class TokenBucket:
+    """At most ``rate`` requests per second, with bursts of at most ``burst`` requests.
+
+    A rate of 0 means no limit.  :meth:`delay` says how long until the next request may start;
+    :meth:`take` spends a token and must only be called when :meth:`delay` is 0.
+    """
+
+    RECOVERY_SECONDS = 10.0
+    """After a slow-down, the time it takes to climb from the lowered rate back to the ceiling."""
+
+    def __init__(self, rate: float, *, burst: float = 1.0, clock: Clock = time.monotonic) -> None:
+        self.ceiling = max(0.0, rate)
+        self._burst = max(1.0, burst)
+        self._clock = clock
+        self._tokens = 1.0
+        self._stamp = clock()
+        self._floor_rate = self.ceiling
+        self._slowed_at: float | None = None
+
+    @property
+    def rate(self) -> float:
+        """The rate in force now (the ceiling, or less while recovering from a slow-down)."""
+        if self._slowed_at is None or self.ceiling == 0:
+            return self.ceiling
+        climbed = (self._clock() - self._slowed_at) / self.RECOVERY_SECONDS
+        rate = self._floor_rate + (self.ceiling - self._floor_rate) * climbed
+        if rate >= self.ceiling:
+            self._slowed_at = None
+            return self.ceiling
+        return rate
+
+    def _refill(self) -> None:
+        now = self._clock()
+        rate = self.rate
+        if rate > 0:
+            self._tokens = min(self._burst, self._tokens + (now - self._stamp) * rate)
+        self._stamp = now
+
+    def delay(self) -> float:
+        """Seconds until a token is available (0 when one is available now)."""
+        if self.ceiling == 0:
+            return 0.0
+        self._refill()
+        if self._tokens >= 1.0 - EPSILON:
+            return 0.0
+        return max(EPSILON, (1.0 - self._tokens) / self.rate)
+
+    def available(self) -> int:
+        """Whole tokens available now."""
+        if self.ceiling == 0:
+            return 1 << 30
+        self._refill()
+        return int(self._tokens + EPSILON)
+
+    def take(self) -> None:
+        if self.ceiling == 0:
+            return
+        self._refill()
+        self._tokens -= 1.0
+
+    def slow_down(self, factor: float = 0.5) -> None:
+        """The provider said "too many requests": lower the rate, then recover gradually."""
+        if self.ceiling == 0:
+            return
+        self._refill()
+        self._floor_rate = max(self.ceiling / 64, self.rate * factor)
+        self._slowed_at = self._clock()
+        self._tokens = min(self._tokens, 0.0)
+
+
+class HoldOff:
+    """No request may start before a deadline; later deadlines replace earlier ones, never the reverse."""
+
+    def __init__(self, clock: Clock = time.monotonic) -> None:
+        self._clock = clock
+        self._until = clock()
+
+    def hold(self, seconds: float) -> None:
+        self._until = max(self._until, self._clock() + max(0.0, seconds))
+
+    def remaining(self) -> float:
+        return max(0.0, self._until - self._clock())
+
+    @property
+    def until(self) -> float:
+        """The deadline, on the clock's scale."""
+        return self._until
+
+
+@dataclass
+class Backoff:
+    """Exponential backoff with full jitter: a random wait in ``[0, min(cap, base * 2**n))``."""
+
+    base: float = 0.5
+    cap: float = 30.0
+    rng: random.Random | None = None
+
+    def delay(self, attempt: int, retry_after: float | None = None) -> float:
+        """The wait before attempt ``attempt + 1``; a provider's ``Retry-After`` is a floor."""
+        ceiling = min(self.cap, self.base * 2 ** max(0, attempt))
+        draw = (self.rng or random).uniform(0.0, ceiling)
+        return max(draw, retry_after or 0.0)
