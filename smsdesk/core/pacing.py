@@ -13,6 +13,7 @@ Three separate brakes, because providers complain in three ways:
 from __future__ import annotations
 
 import random
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -93,17 +94,24 @@ class TokenBucket:
 
 
 class HoldOff:
-    """No request may start before a deadline; later deadlines replace earlier ones, never the reverse."""
+    """No request may start before a deadline; later deadlines replace earlier ones, never the reverse.
+
+    Safe to use from several threads: an answer carrying ``Retry-After`` holds everything back
+    from the thread that received it, before the send loop has even seen the answer.
+    """
 
     def __init__(self, clock: Clock = time.monotonic) -> None:
         self._clock = clock
         self._until = clock()
+        self._lock = threading.Lock()
 
     def hold(self, seconds: float) -> None:
-        self._until = max(self._until, self._clock() + max(0.0, seconds))
+        with self._lock:
+            self._until = max(self._until, self._clock() + max(0.0, seconds))
 
     def remaining(self) -> float:
-        return max(0.0, self._until - self._clock())
+        with self._lock:
+            return max(0.0, self._until - self._clock())
 
     @property
     def until(self) -> float:

@@ -201,6 +201,10 @@ class RequestPacer:
 # -- the loop ----------------------------------------------------------------------------------
 
 
+class _NotStarted(Exception):
+    """A provider's "wait" arrived after the batch was handed to a thread but before it left."""
+
+
 @dataclass
 class _Request:
     batch: list[OutgoingMessage]
@@ -385,15 +389,27 @@ class _Loop:
         if self.pool is None:
             self.answers.append((request, self._call(batch)))
             return
-        future = self.pool.submit(self.provider.send, batch, self.spec)
+        future = self.pool.submit(self._guarded_send, batch)
         self.inflight[future] = request
         future.add_done_callback(lambda _f: self.wake.set())
 
     def _call(self, batch: list[OutgoingMessage]) -> Answer:
         try:
-            return self.provider.send(batch, self.spec)
+            return self._guarded_send(batch)
         except Exception as exc:
             return exc
+
+    def _guarded_send(self, batch: list[OutgoingMessage]) -> list[SendOutcome]:
+        """The request, unless a ``Retry-After`` came in meanwhile; one that comes back holds
+        every other request at once, from this thread."""
+        if self.hold.remaining() > 0:
+            raise _NotStarted
+        try:
+            return self.provider.send(batch, self.spec)
+        except ProviderError as exc:
+            if exc.fault.retry_after:
+                self.hold.hold(exc.fault.retry_after)
+            raise
 
     def _wait(self, seconds: float | None) -> None:
         """Until an answer comes back, ``seconds`` pass, or the owner cancels."""
@@ -429,7 +445,9 @@ class _Loop:
 
     def _judge_failure(self, request: _Request, exc: BaseException, s: Settlement) -> None:
         ids = [m.message_id for m in request.batch]
-        if isinstance(exc, RequestNotSent):
+        if isinstance(exc, _NotStarted):
+            s.requeue.extend(ids)
+        elif isinstance(exc, RequestNotSent):
             s.requeue.extend(ids)
             reason = tr("Cannot reach the provider: {reason}", reason=str(exc) or type(exc).__name__)
             self._failed_round(request, None, reason)

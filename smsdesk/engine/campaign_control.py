@@ -264,3 +264,24 @@ def send_test(
     row = rows[0]
     detail = " ".join(part for part in (row.error_code or "", row.error_message or outcome.note) if part)
     return TestSendResult(campaign_id, number.e164, row.state, detail)
+
+
+def wait_for_campaign_reports(
+    store: Store, provider: Provider, account: Account, campaign_id: int, *, timeout: float,
+    interval: float = 0.5, cancel: threading.Event | None = None, on_change: Callable[[int], None] | None = None,
+) -> int:
+    """Poll for reports until no message of the campaign waits for one, ``timeout`` passes or ``cancel`` is set."""
+    from smsdesk.engine.campaigns import refresh_reports
+
+    cancel = cancel or threading.Event()
+    deadline = time.monotonic() + timeout
+    changed = 0
+    while not cancel.is_set():
+        now_changed = refresh_reports(store, provider, account)
+        if now_changed and on_change is not None:
+            on_change(now_changed)
+        changed += now_changed
+        if not store.journal.campaign_counts(campaign_id).get("sent", 0) or time.monotonic() >= deadline:
+            break
+        cancel.wait(interval)
+    return changed

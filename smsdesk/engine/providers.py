@@ -35,12 +35,13 @@ TEMPLATE_PROVIDERS = frozenset({"aliyun", "tencent"})
 
 
 def account_fields(kind: str) -> tuple[AccountField, ...]:
-    """Every setting an account of ``kind`` has: the provider's own plus the template settings."""
+    """Every setting an account of ``kind`` has: the provider's own, the template settings, the sending rules."""
+    from smsdesk.engine.send_rules import SENDING_FIELDS
+
     own = fields_for(kind)
-    if kind not in TEMPLATE_PROVIDERS:
-        return own
+    extra = (TEMPLATE_FIELDS if kind in TEMPLATE_PROVIDERS else ()) + SENDING_FIELDS
     keys = {f.key for f in own}
-    return own + tuple(f for f in TEMPLATE_FIELDS if f.key not in keys)
+    return own + tuple(f for f in extra if f.key not in keys)
 
 
 def secret_keys(kind: str) -> list[str]:

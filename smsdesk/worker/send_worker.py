@@ -42,7 +42,7 @@ class ProgressSnapshot:
 
 
 class SendWorker(QObject):
-    """Sends one campaign, then waits for its delivery reports.
+    """Sends one campaign, then waits (at most ``report_wait`` seconds) for its delivery reports.
 
     Signals: ``progress(snapshot)`` with a :class:`ProgressSnapshot`, at most every
     ``PROGRESS_INTERVAL`` seconds; ``sent(state, note)`` when sending stopped: ``state`` is
@@ -102,8 +102,11 @@ class SendWorker(QObject):
 
     @Slot()
     def run(self) -> None:
-        from smsdesk.engine.campaign_control import cancel_campaign, send_campaign
-        from smsdesk.engine.campaigns import wait_for_reports
+        from smsdesk.engine.campaign_control import (
+            cancel_campaign,
+            send_campaign,
+            wait_for_campaign_reports,
+        )
         from smsdesk.engine.providers import open_provider
 
         try:
@@ -122,10 +125,10 @@ class SendWorker(QObject):
                         state = "cancelled"
                     self.reports_changed.emit()
                     self.sent.emit(state, note)
-                    if not self.cancel.is_set() and self.report_wait > 0:
-                        wait_for_reports(
-                            store, provider, account, timeout=self.report_wait, cancel=self.cancel,
-                            on_change=lambda _n: self.reports_changed.emit(),
+                    if state == "sent" and not self.cancel.is_set() and self.report_wait > 0:
+                        wait_for_campaign_reports(
+                            store, provider, account, self.campaign_id, timeout=self.report_wait,
+                            cancel=self.cancel, on_change=lambda _n: self.reports_changed.emit(),
                         )
                 finally:
                     provider.close()
