@@ -120,146 +120,146 @@
     <name>ArchiveDateDialog</name>
     <message>
         <source>Archive old history</source>
-        <translation type="unfinished"></translation>
+        <translation>归档旧记录</translation>
     </message>
     <message>
         <source>Finished campaigns written before this day move to an archive file, which keeps them safe and makes the history smaller.</source>
-        <translation type="unfinished"></translation>
+        <translation>在这一天之前创建且已完成的群发任务会移入归档文件：记录得到妥善保存，历史记录也会变小。</translation>
     </message>
 </context>
 <context>
     <name>CampaignView</name>
     <message>
         <source>Messages</source>
-        <translation type="unfinished"></translation>
+        <translation>短信总数</translation>
     </message>
     <message>
         <source>Sent (accepted)</source>
-        <translation type="unfinished"></translation>
+        <translation>已发送（服务商已接收）</translation>
     </message>
     <message>
         <source>Delivered</source>
-        <translation type="unfinished"></translation>
+        <translation>已送达</translation>
     </message>
     <message>
         <source>Failed</source>
-        <translation type="unfinished"></translation>
+        <translation>失败</translation>
     </message>
     <message>
         <source>Pending</source>
-        <translation type="unfinished"></translation>
+        <translation>待定</translation>
     </message>
     <message>
         <source>In doubt</source>
-        <translation type="unfinished"></translation>
+        <translation>状态待确认</translation>
     </message>
     <message>
         <source>Skipped</source>
-        <translation type="unfinished"></translation>
+        <translation>已跳过</translation>
     </message>
     <message>
         <source>SMS parts</source>
-        <translation type="unfinished"></translation>
+        <translation>计费条数</translation>
     </message>
     <message>
         <source>Estimated cost</source>
-        <translation type="unfinished"></translation>
+        <translation>预计费用</translation>
     </message>
     <message>
         <source>Messages the provider accepted, whatever their report says.</source>
-        <translation type="unfinished"></translation>
+        <translation>服务商已接收的短信，不论送达报告结果如何。</translation>
     </message>
     <message>
         <source>Not sent yet, or sent and waiting for the carrier&apos;s report.</source>
-        <translation type="unfinished"></translation>
+        <translation>尚未发送，或已发送、正在等待运营商的送达报告。</translation>
     </message>
     <message>
         <source>The request may have reached the provider; smsdesk does not know whether it went out.</source>
-        <translation type="unfinished"></translation>
+        <translation>请求可能已到达服务商；smsdesk 无法确定短信是否已发出。</translation>
     </message>
     <message>
         <source>Billed SMS parts of the messages the provider accepted.</source>
-        <translation type="unfinished"></translation>
+        <translation>服务商已接收的短信的计费条数。</translation>
     </message>
     <message>
         <source>Billed parts times the account&apos;s price per part.</source>
-        <translation type="unfinished"></translation>
+        <translation>计费条数乘以账户设置的每条单价。</translation>
     </message>
     <message>
         <source>Delivery reports over time</source>
-        <translation type="unfinished"></translation>
+        <translation>送达报告时间分布</translation>
     </message>
     <message>
         <source>Failures by reason</source>
-        <translation type="unfinished"></translation>
+        <translation>失败原因</translation>
     </message>
     <message>
         <source>Retry failed only</source>
-        <translation type="unfinished"></translation>
+        <translation>只重发失败的短信</translation>
     </message>
     <message>
         <source>Send again, as a new campaign, the messages that failed for a reason that may pass. Invalid numbers and customers who opted out are left out.</source>
-        <translation type="unfinished"></translation>
+        <translation>把因暂时性原因失败的短信作为新的群发任务重新发送。无效号码和已退订的客户不会重发。</translation>
     </message>
     <message>
         <source>Export failures…</source>
-        <translation type="unfinished"></translation>
+        <translation>导出失败记录…</translation>
     </message>
     <message>
         <source>Export campaign…</source>
-        <translation type="unfinished"></translation>
+        <translation>导出群发任务…</translation>
     </message>
     <message>
         <source>Show in log</source>
-        <translation type="unfinished"></translation>
+        <translation>在记录中查看</translation>
     </message>
     <message>
         <source>Refresh</source>
-        <translation type="unfinished">刷新</translation>
+        <translation>刷新</translation>
     </message>
     <message>
         <source>Close</source>
-        <translation type="unfinished">关闭</translation>
+        <translation>关闭</translation>
     </message>
     <message>
         <source>This campaign is no longer in the history.</source>
-        <translation type="unfinished"></translation>
+        <translation>历史记录中已没有这个群发任务。</translation>
     </message>
     <message>
         <source>Campaign: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>群发任务：%1</translation>
     </message>
     <message>
         <source>Account %1 · written %2</source>
-        <translation type="unfinished"></translation>
+        <translation>账户 %1 · 创建于 %2</translation>
     </message>
     <message>
         <source>%1 messages are in doubt: their request may have reached the provider. They are never sent again on their own; a delivery report settles them when the provider has them.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 条短信状态待确认：请求可能已到达服务商。smsdesk 不会自行重发；如果服务商已接收，送达报告到达后即可确定其状态。</translation>
     </message>
     <message>
         <source>Other reasons</source>
-        <translation type="unfinished"></translation>
+        <translation>其他原因</translation>
     </message>
     <message>
         <source>Retry %1 failed</source>
-        <translation type="unfinished"></translation>
+        <translation>重发 %1 条失败短信</translation>
     </message>
     <message>
         <source>Send the %1 failed messages again through %2, as a new campaign? Invalid numbers and customers who opted out are left out.</source>
-        <translation type="unfinished"></translation>
+        <translation>通过 %2 把这 %1 条失败的短信作为新的群发任务重新发送？无效号码和已退订的客户不会重发。</translation>
     </message>
     <message>
         <source>Retry failed messages?</source>
-        <translation type="unfinished"></translation>
+        <translation>重发失败的短信？</translation>
     </message>
     <message>
         <source>There is no failed message worth sending again.</source>
-        <translation type="unfinished"></translation>
+        <translation>没有值得重发的失败短信。</translation>
     </message>
     <message>
         <source>%1 failures</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 失败记录</translation>
     </message>
 </context>
 <context>
@@ -269,12 +269,112 @@
         <translation>确认发送？</translation>
     </message>
     <message>
+        <source>Test first</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Your own mobile number</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Send a test</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Send the first customer&apos;s message to your own phone, as they will get it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>When</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Send later, at</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Do not send after</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>&lt;p&gt;Send &lt;b&gt;%1&lt;/b&gt; messages through &lt;b&gt;%2&lt;/b&gt;.&lt;/p&gt;&lt;p&gt;%3 SMS in all, about &lt;b&gt;%4 %5&lt;/b&gt;.&lt;/p&gt;</source>
         <translation>&lt;p&gt;将通过 &lt;b&gt;%2&lt;/b&gt; 发送 &lt;b&gt;%1&lt;/b&gt; 条短信。&lt;/p&gt;&lt;p&gt;共计费 %3 条，约 &lt;b&gt;%4 %5&lt;/b&gt;。&lt;/p&gt;</translation>
     </message>
     <message>
-        <source>&lt;p&gt;%1 customers are on the opt-out list and will be skipped.&lt;/p&gt;</source>
-        <translation>&lt;p&gt;有 %1 位客户在退订名单中，将被跳过。&lt;/p&gt;</translation>
+        <source>&lt;p&gt;%1 will be skipped:&lt;/p&gt;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 × %2 (same text, up to %3 numbers each)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 × %2 (personalised, up to %3 numbers each)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 × %2 (one number each)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;Requests to the provider:&lt;/p&gt;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;At most %1 requests per second: about %2 to send.&lt;/p&gt;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 min</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 h</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;This is a promotion: it is not sent between %1 and %2 (quiet hours).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>It is quiet hours now: the messages wait until %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Schedule</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Type your own mobile number first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sending a test to %1…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>delivered. Check your phone.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>accepted by the provider; no delivery report yet.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>no answer from the provider; it may or may not arrive.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Test to %1: %2</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Send now</source>
@@ -300,79 +400,79 @@
     <name>HistoryActions</name>
     <message>
         <source>Back up history</source>
-        <translation type="unfinished"></translation>
+        <translation>备份历史记录</translation>
     </message>
     <message>
         <source>Restore history</source>
-        <translation type="unfinished"></translation>
+        <translation>恢复历史记录</translation>
     </message>
     <message>
         <source>Cancel</source>
-        <translation type="unfinished"></translation>
+        <translation>取消</translation>
     </message>
     <message>
         <source>History</source>
-        <translation type="unfinished"></translation>
+        <translation>历史记录</translation>
     </message>
     <message>
         <source>Backing up the history…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在备份历史记录…</translation>
     </message>
     <message>
         <source>Backup cancelled; nothing was written.</source>
-        <translation type="unfinished"></translation>
+        <translation>备份已取消，没有写入任何文件。</translation>
     </message>
     <message>
         <source>History backed up to %1 (%2 messages).</source>
-        <translation type="unfinished"></translation>
+        <translation>历史记录已备份到 %1（%2 条短信）。</translation>
     </message>
     <message>
         <source>Checking the backup…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在检查备份…</translation>
     </message>
     <message>
         <source>no messages</source>
-        <translation type="unfinished"></translation>
+        <translation>没有短信</translation>
     </message>
     <message>
         <source>Replace the current history with this backup? It holds %1 messages in %2 campaigns; the newest was written %3. The current history is kept in the backups folder first.</source>
-        <translation type="unfinished"></translation>
+        <translation>用这个备份替换当前的历史记录吗？备份中有 %2 个群发任务共 %1 条短信，最新的一条创建于 %3。当前的历史记录会先保存到备份文件夹中。</translation>
     </message>
     <message>
         <source>Restore history?</source>
-        <translation type="unfinished"></translation>
+        <translation>恢复历史记录？</translation>
     </message>
     <message>
         <source>Restoring the history…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在恢复历史记录…</translation>
     </message>
     <message>
         <source>History restored (%1 messages). The previous history was kept in %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>历史记录已恢复（%1 条短信）。原来的历史记录保存在 %2。</translation>
     </message>
     <message>
         <source>No finished campaign was written before %1; nothing to archive.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 之前没有已完成的群发任务，无需归档。</translation>
     </message>
     <message>
         <source>Move %1 finished campaigns (%2 messages) written before %3 out of the history, into the archive file %4? They no longer appear in the send log; the archive can be restored or exported later.</source>
-        <translation type="unfinished"></translation>
+        <translation>把 %3 之前创建的 %1 个已完成群发任务（%2 条短信）移出历史记录，存入归档文件 %4？它们将不再显示在发送记录中；以后可以恢复或导出归档。</translation>
     </message>
     <message>
         <source>Archive old history?</source>
-        <translation type="unfinished"></translation>
+        <translation>归档旧记录？</translation>
     </message>
     <message>
         <source>Archiving old campaigns…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在归档旧的群发任务…</translation>
     </message>
     <message>
         <source>Archiving cancelled; nothing was moved.</source>
-        <translation type="unfinished"></translation>
+        <translation>归档已取消，没有移动任何记录。</translation>
     </message>
     <message>
         <source>%1 campaigns (%2 messages) moved to %3.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 个群发任务（%2 条短信）已移至 %3。</translation>
     </message>
 </context>
 <context>
@@ -423,74 +523,101 @@
     </message>
 </context>
 <context>
+    <name>InDoubtDialog</name>
+    <message>
+        <source>Messages in doubt</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;&lt;b&gt;%1 messages&lt;/b&gt; may or may not have reached the customers: their request got no answer.&lt;/p&gt;&lt;p&gt;Sending them again may text some customers twice. Not sending them may leave some without the message. Check a few customers&apos; phones, or the provider&apos;s console, before deciding.&lt;/p&gt;</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>… and %1 more</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Send them again</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Do not send them</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Decide later</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>LogFilterBar</name>
     <message>
         <source>Campaign</source>
-        <translation type="unfinished">群发任务</translation>
+        <translation>群发任务</translation>
     </message>
     <message>
         <source>All states</source>
-        <translation type="unfinished">全部状态</translation>
+        <translation>全部状态</translation>
     </message>
     <message>
         <source>State</source>
-        <translation type="unfinished">状态</translation>
+        <translation>状态</translation>
     </message>
     <message>
         <source>Account</source>
-        <translation type="unfinished">账户</translation>
+        <translation>账户</translation>
     </message>
     <message>
         <source>All errors</source>
-        <translation type="unfinished"></translation>
+        <translation>全部错误</translation>
     </message>
     <message>
         <source>Error</source>
-        <translation type="unfinished">错误</translation>
+        <translation>错误</translation>
     </message>
     <message>
         <source>Any time</source>
-        <translation type="unfinished"></translation>
+        <translation>全部时间</translation>
     </message>
     <message>
         <source>Today</source>
-        <translation type="unfinished"></translation>
+        <translation>今天</translation>
     </message>
     <message>
         <source>Last 7 days</source>
-        <translation type="unfinished"></translation>
+        <translation>最近 7 天</translation>
     </message>
     <message>
         <source>Last 30 days</source>
-        <translation type="unfinished"></translation>
+        <translation>最近 30 天</translation>
     </message>
     <message>
         <source>Dates…</source>
-        <translation type="unfinished"></translation>
+        <translation>指定日期…</translation>
     </message>
     <message>
         <source>When the messages were written</source>
-        <translation type="unfinished"></translation>
+        <translation>短信的创建时间</translation>
     </message>
     <message>
         <source>From</source>
-        <translation type="unfinished"></translation>
+        <translation>开始日期</translation>
     </message>
     <message>
         <source>To (included)</source>
-        <translation type="unfinished"></translation>
+        <translation>结束日期（含当天）</translation>
     </message>
     <message>
         <source>Number, last 4 digits, name or text</source>
-        <translation type="unfinished"></translation>
+        <translation>手机号、尾号后 4 位、姓名或内容</translation>
     </message>
     <message>
         <source>All campaigns</source>
-        <translation type="unfinished"></translation>
+        <translation>全部群发任务</translation>
     </message>
     <message>
         <source>All accounts</source>
-        <translation type="unfinished"></translation>
+        <translation>全部账户</translation>
     </message>
 </context>
 <context>
@@ -533,11 +660,11 @@
     </message>
     <message>
         <source>Code</source>
-        <translation type="unfinished"></translation>
+        <translation>代码</translation>
     </message>
     <message>
         <source>Provider message</source>
-        <translation type="unfinished"></translation>
+        <translation>服务商说明</translation>
     </message>
     <message>
         <source>Provider id</source>
@@ -545,7 +672,7 @@
     </message>
     <message>
         <source>Outcome time</source>
-        <translation type="unfinished"></translation>
+        <translation>结果时间</translation>
     </message>
 </context>
 <context>
@@ -584,15 +711,15 @@
     </message>
     <message>
         <source>&amp;Back up history…</source>
-        <translation type="unfinished"></translation>
+        <translation>备份历史记录(&amp;B)…</translation>
     </message>
     <message>
         <source>&amp;Restore history…</source>
-        <translation type="unfinished"></translation>
+        <translation>恢复历史记录(&amp;R)…</translation>
     </message>
     <message>
         <source>&amp;Archive old history…</source>
-        <translation type="unfinished"></translation>
+        <translation>归档旧记录(&amp;A)…</translation>
     </message>
     <message>
         <source>&amp;Quit</source>
@@ -639,15 +766,15 @@
     <name>OutcomesChart</name>
     <message>
         <source>No delivery reports yet.</source>
-        <translation type="unfinished"></translation>
+        <translation>还没有送达报告。</translation>
     </message>
     <message>
         <source>Delivered</source>
-        <translation type="unfinished"></translation>
+        <translation>已送达</translation>
     </message>
     <message>
         <source>Failed</source>
-        <translation type="unfinished"></translation>
+        <translation>失败</translation>
     </message>
 </context>
 <context>
@@ -824,7 +951,7 @@
     <name>ReasonsChart</name>
     <message>
         <source>No failed messages.</source>
-        <translation type="unfinished"></translation>
+        <translation>没有失败的短信。</translation>
     </message>
 </context>
 <context>
@@ -926,6 +1053,49 @@
     </message>
 </context>
 <context>
+    <name>ResumeDialog</name>
+    <message>
+        <source>Unfinished campaigns</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>These campaigns were not finished when smsdesk last closed, or their scheduled time passed while it was closed. Nothing more goes out unless you resume them.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Resume checked</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancel checked</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Later</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1: %2 messages not yet sent</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 in doubt</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 opted out since and will be skipped</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>expired: can only be cancelled</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>quiet hours: waits until %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>SandboxPhoneDialog</name>
     <message>
         <source>Sandbox phone</source>
@@ -944,27 +1114,27 @@
     <name>SendLogPane</name>
     <message>
         <source>Campaign report…</source>
-        <translation type="unfinished"></translation>
+        <translation>群发报告…</translation>
     </message>
     <message>
         <source>Totals, cost, delivery over time and failures of the chosen campaign.</source>
-        <translation type="unfinished"></translation>
+        <translation>所选群发任务的汇总、费用、送达时间分布和失败原因。</translation>
     </message>
     <message>
         <source>Export…</source>
-        <translation type="unfinished"></translation>
+        <translation>导出…</translation>
     </message>
     <message>
         <source>Save the messages shown, all of them, as an Excel or CSV file.</source>
-        <translation type="unfinished"></translation>
+        <translation>把当前筛选出的全部短信保存为 Excel 或 CSV 文件。</translation>
     </message>
     <message>
         <source>Refresh now</source>
-        <translation type="unfinished"></translation>
+        <translation>立即刷新</translation>
     </message>
     <message>
         <source>Show the latest messages and ask the providers for delivery reports now.</source>
-        <translation type="unfinished"></translation>
+        <translation>显示最新的短信，并立即向服务商获取送达报告。</translation>
     </message>
     <message>
         <source>View as recipient</source>
@@ -976,11 +1146,11 @@
     </message>
     <message>
         <source>Searching every message…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在搜索全部短信…</translation>
     </message>
     <message>
         <source>%1+ messages (counting…)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1+ 条短信（正在统计…）</translation>
     </message>
     <message>
         <source>%1 messages</source>
@@ -988,59 +1158,59 @@
     </message>
     <message>
         <source>No campaign has been sent yet.</source>
-        <translation type="unfinished"></translation>
+        <translation>还没有发送过群发任务。</translation>
     </message>
     <message>
         <source>Export send log</source>
-        <translation type="unfinished"></translation>
+        <translation>导出发送记录</translation>
     </message>
     <message>
         <source>send log</source>
-        <translation type="unfinished"></translation>
+        <translation>发送记录</translation>
     </message>
     <message>
         <source>An export is already running; wait for it to finish.</source>
-        <translation type="unfinished"></translation>
+        <translation>已有导出正在进行，请等待完成。</translation>
     </message>
     <message>
         <source>Exporting %1…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在导出 %1…</translation>
     </message>
     <message>
         <source>Cancel</source>
-        <translation type="unfinished"></translation>
+        <translation>取消</translation>
     </message>
     <message>
         <source>Export</source>
-        <translation type="unfinished"></translation>
+        <translation>导出</translation>
     </message>
     <message>
         <source>Export cancelled; no file was written.</source>
-        <translation type="unfinished"></translation>
+        <translation>导出已取消，没有写入文件。</translation>
     </message>
     <message>
         <source>Exported %1 messages to %2</source>
-        <translation type="unfinished"></translation>
+        <translation>已导出 %1 条短信到 %2</translation>
     </message>
     <message>
         <source>Every delivery report is in.</source>
-        <translation type="unfinished"></translation>
+        <translation>所有送达报告均已收到。</translation>
     </message>
     <message>
         <source>Asking the providers for delivery reports…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在向服务商获取送达报告…</translation>
     </message>
     <message>
         <source>%1 messages wait for a delivery report; next check in %2 s.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 条短信正在等待送达报告；%2 秒后再次查询。</translation>
     </message>
     <message>
         <source>A campaign is being sent. Wait for it to finish or stop it first.</source>
-        <translation type="unfinished"></translation>
+        <translation>有群发任务正在发送，请等待完成或先停止它。</translation>
     </message>
     <message>
         <source>An export is running. Wait for it to finish first.</source>
-        <translation type="unfinished"></translation>
+        <translation>有导出正在进行，请先等待完成。</translation>
     </message>
 </context>
 <context>
@@ -1050,40 +1220,128 @@
         <translation>您发送的短信会显示在这里，并附有送达状态。</translation>
     </message>
     <message>
-        <source>Stop sending</source>
-        <translation>停止发送</translation>
-    </message>
-    <message>
-        <source>A campaign is already being sent; wait for it to finish.</source>
-        <translation>已有群发任务正在发送，请等待其完成。</translation>
-    </message>
-    <message>
         <source>Sending…</source>
         <translation>正在发送……</translation>
     </message>
     <message>
-        <source>Sending: %1 of %2 · %3 accepted · %4 refused · %5/s · about %6 s left</source>
-        <translation>正在发送：%1 / %2 · 已受理 %3 · 被拒 %4 · 每秒 %5 条 · 约剩 %6 秒</translation>
+        <source>Pause</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Stop after the requests on their way; the rest stays queued.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Resume</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancel campaign</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Send nothing more of this campaign.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Messages in doubt…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Decide about messages that may or may not have been sent.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The campaign will start when the one being sent is done.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Scheduled for %1. smsdesk sends it then if it is running, or asks when it starts next.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Waiting until %1 (quiet hours or a per-number limit) · %2 of %3 done</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Sending: %1 of %2 · %3 accepted · %4 refused</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 in doubt</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1 skipped</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>%1/s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>about %1 h %2 min left</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>about %1 min %2 s left</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>about %1 s left</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>All messages handed to the provider. Waiting for delivery reports…</source>
         <translation>所有短信已提交给服务商，正在等待送达报告……</translation>
     </message>
     <message>
+        <source>Cancelled: the messages not yet sent will not be sent.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Paused. The messages not yet sent stay queued.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <source>Done: %1 delivered, %2 failed, %3 waiting for a report.</source>
         <translation>完成：已送达 %1 条，失败 %2 条，%3 条等待送达报告。</translation>
     </message>
     <message>
-        <source>Stopping after the request in flight…</source>
-        <translation>当前请求完成后停止……</translation>
+        <source>%1 in doubt: decide whether to send them again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Pausing after the requests on their way…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancel the campaign?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Nothing more of this campaign will be sent. Messages already sent are not affected.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancelling after the requests on their way…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>Cancelled: %1 messages will not be sent.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>The messages in doubt will not be sent again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <source>A campaign is being sent. Stop it? Messages not yet sent stay queued; smsdesk offers to resume them when it starts next.</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <source>Stop sending?</source>
         <translation>停止发送？</translation>
-    </message>
-    <message>
-        <source>A campaign is being sent. Stop it? Messages not yet sent stay queued and can be resumed.</source>
-        <translation>群发任务正在发送。要停止吗？尚未发送的短信会保留在队列中，之后可以继续。</translation>
     </message>
 </context>
 <context>

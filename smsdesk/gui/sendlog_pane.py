@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from smsdesk.engine.history import history_warning
+from smsdesk.engine.reports import GIVE_UP_AFTER
 from smsdesk.gui.feedback import show_crash, show_error
 from smsdesk.gui.log_filters import LogFilterBar
 from smsdesk.gui.log_history import HistoryActions
@@ -38,6 +40,7 @@ if TYPE_CHECKING:
 
 REFRESH_PAUSE_MS = 400
 """Live updates while sending are gathered and shown at most this often."""
+POLL_NUDGE_MS = 5000
 COLUMN_WIDTHS = (140, 120, 120, 70, 70, 130, 320, 40, 110, 180, 140, 90, 160)
 WARNING_STYLE = "background: #fff4ce; color: #5c4400; border: 1px solid #e0c060; border-radius: 4px; padding: 6px;"
 EXPORT_FILTER = "Excel (*.xlsx);;CSV (*.csv)"
@@ -122,6 +125,11 @@ class SendLogPane(QWidget):
         self._refresh_timer.setSingleShot(True)
         self._refresh_timer.setInterval(REFRESH_PAUSE_MS)
         self._refresh_timer.timeout.connect(self.refresh)
+        # While sending, the poller is told about new messages at most this often.
+        self._poll_nudge = QTimer(self)
+        self._poll_nudge.setSingleShot(True)
+        self._poll_nudge.setInterval(POLL_NUDGE_MS)
+        self._poll_nudge.timeout.connect(self.ensure_polling)
 
         self.history = HistoryActions(self, store, may_replace=self._why_not_replace, pause_readers=self.stop_polling)
         self.history.status_message.connect(self.status_message)
@@ -167,7 +175,8 @@ class SendLogPane(QWidget):
 
     def _sending_changed(self) -> None:
         self.request_refresh()
-        self.ensure_polling()
+        if not self._poll_nudge.isActive():
+            self._poll_nudge.start()
 
     def _row_double_clicked(self, index: QModelIndex) -> None:
         if index.isValid():
@@ -295,8 +304,10 @@ class SendLogPane(QWidget):
             self._poll_again = True
             self.poller.wake()
             return
-        if not ReportBook(self.store.conn).accounts_waiting():
-            self.reports_status.setText(self.tr("Every delivery report is in."))
+        book = ReportBook(self.store.conn)
+        floor = book.first_id_since(datetime.now(UTC) - GIVE_UP_AFTER)
+        if floor is None or not book.accounts_waiting(floor):
+            self._show_idle_status()
             return
         from smsdesk.worker.report_poller import ReportPollerWorker
 
@@ -316,10 +327,18 @@ class SendLogPane(QWidget):
         if changed:
             self.request_refresh()
         if waiting == 0:
-            self.reports_status.setText(self.tr("Every delivery report is in."))
+            self._show_idle_status()
         else:
             text = self.tr("%1 messages wait for a delivery report; next check in %2 s.")
             self.reports_status.setText(text.replace("%1", f"{waiting:,}").replace("%2", f"{max(next_in, 0):.0f}"))
+
+    def _show_idle_status(self) -> None:
+        unreported = ReportBook(self.store.conn).waiting_count()
+        if unreported:
+            text = self.tr("%1 messages never got a delivery report (sent over three days ago, or through a gateway that gives none).")
+            self.reports_status.setText(text.replace("%1", f"{unreported:,}"))
+        else:
+            self.reports_status.setText(self.tr("Every delivery report is in."))
 
     def _reports_problem(self, message: str) -> None:
         self.reports_status.setText(message)
@@ -379,6 +398,7 @@ class SendLogPane(QWidget):
 
     def stop(self) -> None:
         self.sending.stop()
+        self._poll_nudge.stop()
         self.stop_polling()
         if self.export_task is not None:
             self.export_task.cancel.set()

@@ -9,7 +9,6 @@ damage the history, so the owner is told before it happens.
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path, PurePath
@@ -80,6 +79,8 @@ def system_mounts() -> list[tuple[str, str]]:
             return []
         return mounts
     if sys.platform == "darwin":
+        import subprocess
+
         try:
             out = subprocess.run(["/sbin/mount"], capture_output=True, text=True, timeout=5).stdout
         except (OSError, subprocess.SubprocessError):

@@ -70,12 +70,12 @@ def test_back_up_then_restore_from_the_file_menu(
 
 def test_restore_is_refused_while_sending(window: Any, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     said: list[str] = []
-    monkeypatch.setattr(log_history, "show_error", lambda _parent, message: said.append(message))
-    monkeypatch.setattr(window.send_log, "is_sending", lambda: True)
     chosen: list[Path] = []
-    monkeypatch.setattr(HistoryActions, "choose_backup_source",
-                        classmethod(lambda cls, parent, folder: chosen.append(folder)))
-    window.send_log.history.restore()
+    with monkeypatch.context() as patch:
+        patch.setattr(log_history, "show_error", lambda _parent, message: said.append(message))
+        patch.setattr(window.send_log, "is_sending", lambda: True)  # undone before the window closes
+        patch.setattr(HistoryActions, "choose_backup_source", classmethod(lambda cls, parent, folder: chosen.append(folder)))
+        window.send_log.history.restore()
     assert said and "being sent" in said[0]
     assert chosen == []
 
