@@ -4,9 +4,10 @@ A history of 200 campaigns of 5,000 messages each is generated in a temporary SM
 (most delivered, some failed, some waiting, skipped or in doubt; Chinese names and texts). Each
 step is timed on the GUI thread from the user's action until the table has painted its rows;
 the goal for each is under 200 ms. A text search reads every message, so it runs off the GUI
-thread: for it the figures are the time to the first rows and the longest the GUI thread was
-kept from its event loop meanwhile. The first run of each step is printed apart from the
-median of the next ones (the first pays for loading code and warming SQLite's cache).
+thread: for it the figures are the time to the answer and the longest the GUI thread was kept
+from its event loop meanwhile. The first run of each step is printed apart from the median of
+the next ones: the first pays for loading the pane's code (the window is already up, as when
+the owner clicks "Send log") and for warming SQLite's cache.
 
 ``python -m bench log [messages]``
 """
@@ -135,6 +136,24 @@ def _measure(count: int, number: str) -> None:
     store = Store.open()
     results: list[bool] = []
 
+    # As in the app: the window is up (on its first pane) when the owner clicks "Send log"; the
+    # pane's code is loaded and the pane built on that first click.
+    from smsdesk.gui.main_window import MainWindow
+
+    window = MainWindow(store)
+    window.resize(1180, 720)
+    window.show()
+    for _ in range(5):
+        app.processEvents()
+
+    def click_send_log() -> None:
+        window.nav.setCurrentRow(2)
+        _settle(app, window.send_log)
+        assert window.send_log.model.rowCount() > 0
+
+    runs = [_timed(click_send_log)]
+    window.send_log.stop()
+
     panes: list[object] = []
 
     def open_pane() -> None:
@@ -147,14 +166,14 @@ def _measure(count: int, number: str) -> None:
         assert pane.model.rowCount() > 0
         panes.append(pane)
 
-    runs = []
-    for _ in range(REPEATS):
+    for _ in range(REPEATS - 1):
         runs.append(_timed(open_pane))
         shown = panes.pop()
         shown.stop()  # type: ignore[attr-defined]
         shown.deleteLater()  # type: ignore[attr-defined]
         app.processEvents()
     results.append(_report(f"open the send log ({count:,} messages)", runs))
+    window.close()
 
     from smsdesk.gui.sendlog_pane import SendLogPane
 

@@ -22,9 +22,17 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
-from bench.send_harness import DEMO, add_account, customers, emulator_process, make_provider, new_campaign
+from bench.send_harness import (
+    DEMO,
+    add_account,
+    customers,
+    emulator_process,
+    make_provider,
+    new_campaign,
+)
 
 MESSAGES = 10_000
 BASELINE_POSTS = 1_500
@@ -93,12 +101,12 @@ def _paced(url: str, n: int, rate: float) -> tuple[float, float]:
     return (len(starts) - 1) / (starts[-1] - starts[0]), n / elapsed
 
 
-def _gui_stall(url: str, n: int) -> tuple[float, float, float]:
+def _gui_stall(url: str, n: int, kind: str = "aliyun") -> tuple[float, float, float]:
     """Longest GUI-thread stall (ms) while the window sends ``n`` messages, idle, and the send time."""
     import keyring
     from keyring.backend import KeyringBackend
 
-    from PySide6.QtCore import QElapsedTimer, QTimer
+    from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer
 
     class MemoryKeyring(KeyringBackend):
         priority = 1  # type: ignore[assignment]
@@ -123,35 +131,41 @@ def _gui_stall(url: str, n: int) -> tuple[float, float, float]:
     from smsdesk.storage import Store
     from smsdesk.storage.secrets import SecretStore
 
-    app = create_application()
+    create_application()
     store = Store.open()
     ensure_first_run(store)
-    account = add_account(store, "twilio", url, rate=5000, concurrency=8)
+    account = add_account(store, kind, url, rate=5000, concurrency=8)
     from bench.send_harness import account_settings
 
-    SecretStore().save(account.secret_ref, account_settings("twilio", url)[1])
+    SecretStore().save(account.secret_ref, account_settings(kind, url)[1])
     window = MainWindow(store)
     window.show()
 
-    def longest_gap(seconds: float | None, until: object = None) -> float:
+    def longest_gap(seconds: float | None, until: Callable[[], bool] | None = None) -> float:
+        """The longest time between two beats of a 1 ms timer on the GUI thread, in ms.
+
+        The event loop runs with ``QEventLoop.exec``: calling ``processEvents`` from Python in
+        a loop loses a reference to ``None`` per call in PySide6 6.12 and crashes the process.
+        """
         clock = QElapsedTimer()
         clock.start()
         last = [clock.elapsed()]
         worst = [0]
-        tick = QTimer()
-        tick.setInterval(1)
+        loop = QEventLoop()
 
         def beat() -> None:
             now = clock.elapsed()
             worst[0] = max(worst[0], now - last[0])
             last[0] = now
+            if until is not None and until():
+                loop.quit()
 
+        tick = QTimer()
+        tick.setInterval(1)
         tick.timeout.connect(beat)
         tick.start()
-        deadline = time.monotonic() + (seconds or 600)
-        while time.monotonic() < deadline and not (until is not None and until()):  # type: ignore[operator]
-            app.processEvents()
-            time.sleep(0.0005)
+        QTimer.singleShot(int((seconds or 600) * 1000), loop.quit)
+        loop.exec()
         tick.stop()
         return float(worst[0])
 
@@ -160,8 +174,12 @@ def _gui_stall(url: str, n: int) -> tuple[float, float, float]:
     started = time.perf_counter()
     window._campaign_started(campaign, account.name)
     panel = window.send_log.sending
-    busy = longest_gap(None, until=lambda: panel.worker is None)
+    assert panel.worker is not None
+    sent: list[str] = []
+    panel.worker.sent.connect(lambda state, _note: sent.append(state))
+    busy = longest_gap(None, until=lambda: bool(sent))
     elapsed = time.perf_counter() - started
+    panel.stop()
     window.close()
     store.close()
     return busy, idle, elapsed

@@ -1193,6 +1193,10 @@
         <translation>已导出 %1 条短信到 %2</translation>
     </message>
     <message>
+        <source>%1 messages never got a delivery report (sent over three days ago, or through a gateway that gives none).</source>
+        <translation>%1 条短信始终没有收到送达报告（发送已超过三天，或所用网关不提供送达报告）。</translation>
+    </message>
+    <message>
         <source>Every delivery report is in.</source>
         <translation>所有送达报告均已收到。</translation>
     </message>

@@ -20,25 +20,27 @@ from dataclasses import dataclass
 
 Clock = Callable[[], float]
 EPSILON = 1e-9
-"""Clock arithmetic in floats: a token this close to whole is whole."""
+"""Clock arithmetic in floats: a wait this short is no wait."""
 
 
 class TokenBucket:
-    """At most ``rate`` requests per second, with bursts of at most ``burst`` requests.
+    """At most ``rate`` requests per second: a token bucket holding one token.
 
-    A rate of 0 means no limit.  :meth:`delay` says how long until the next request may start;
-    :meth:`take` spends a token and must only be called when :meth:`delay` is 0.
+    Requests never start closer together than ``1 / rate`` seconds, so no window of one second
+    ever holds more than ``rate`` of them.  The next tokens can be reserved ahead
+    (:meth:`reserve`): the send loop hands a request to a thread a little before its slot, and
+    the thread starts it on time, so the time spent writing the journal does not eat into the
+    rate.  Slots not used are lost, never saved up for a burst.  A rate of 0 means no limit.
     """
 
     RECOVERY_SECONDS = 10.0
     """After a slow-down, the time it takes to climb from the lowered rate back to the ceiling."""
 
-    def __init__(self, rate: float, *, burst: float = 1.0, clock: Clock = time.monotonic) -> None:
+    def __init__(self, rate: float, *, clock: Clock = time.monotonic) -> None:
         self.ceiling = max(0.0, rate)
-        self._burst = max(1.0, burst)
         self._clock = clock
-        self._tokens = 1.0
-        self._stamp = clock()
+        self._next = clock()
+        """When the next request may start."""
         self._floor_rate = self.ceiling
         self._slowed_at: float | None = None
 
@@ -54,43 +56,39 @@ class TokenBucket:
             return self.ceiling
         return rate
 
-    def _refill(self) -> None:
-        now = self._clock()
-        rate = self.rate
-        if rate > 0:
-            self._tokens = min(self._burst, self._tokens + (now - self._stamp) * rate)
-        self._stamp = now
-
     def delay(self) -> float:
-        """Seconds until a token is available (0 when one is available now)."""
+        """Seconds until the next request may start (0 when it may start now)."""
         if self.ceiling == 0:
             return 0.0
-        self._refill()
-        if self._tokens >= 1.0 - EPSILON:
-            return 0.0
-        return max(EPSILON, (1.0 - self._tokens) / self.rate)
+        wait = self._next - self._clock()
+        return wait if wait > EPSILON else 0.0
 
-    def available(self) -> int:
-        """Whole tokens available now."""
+    def slots_within(self, horizon: float) -> int:
+        """How many requests may start within ``horizon`` seconds from now."""
         if self.ceiling == 0:
             return 1 << 30
-        self._refill()
-        return int(self._tokens + EPSILON)
+        ahead = self._next - self._clock()
+        if ahead > horizon + EPSILON:
+            return 0
+        return 1 + int((horizon - max(ahead, 0.0)) * self.rate + EPSILON)
 
-    def take(self) -> None:
+    def reserve(self) -> float:
+        """Take the next slot; returns the seconds from now until it."""
         if self.ceiling == 0:
-            return
-        self._refill()
-        self._tokens -= 1.0
+            return 0.0
+        now = self._clock()
+        start = max(self._next, now)
+        self._next = start + 1.0 / self.rate
+        wait = start - now
+        return wait if wait > EPSILON else 0.0
 
     def slow_down(self, factor: float = 0.5) -> None:
         """The provider said "too many requests": lower the rate, then recover gradually."""
         if self.ceiling == 0:
             return
-        self._refill()
         self._floor_rate = max(self.ceiling / 64, self.rate * factor)
         self._slowed_at = self._clock()
-        self._tokens = min(self._tokens, 0.0)
+        self._next = max(self._next, self._clock() + 1.0 / self._floor_rate)
 
 
 class HoldOff:

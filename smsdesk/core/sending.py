@@ -57,6 +57,8 @@ ACCOUNT_FAULTS = frozenset({ErrorKind.AUTH_FAILED, ErrorKind.QUOTA_EXHAUSTED, Er
 """Refusals every further request would get as well: sending pauses."""
 POLL_SECONDS = 0.1
 """How often a waiting loop looks at the cancel flag."""
+AHEAD_SECONDS = 0.05
+"""Batches are claimed up to this long before their slot; their thread starts them on time."""
 RATE_WINDOW = 10.0
 
 
@@ -193,9 +195,7 @@ class RequestPacer:
         self._bucket = TokenBucket(rate, clock=clock)
 
     def wait_time(self) -> float:
-        wait = self._bucket.delay()
-        self._bucket.take()
-        return wait
+        return self._bucket.reserve()
 
 
 # -- the loop ----------------------------------------------------------------------------------
@@ -366,10 +366,16 @@ class _Loop:
         free = self.concurrency - len(self.inflight)
         if free <= 0:
             return 0, None
-        wait = max(self.hold.remaining(), self.bucket.delay())
-        if wait > 0:
-            return 0, wait
-        return min(free, max(1, self.bucket.available())), None
+        held = self.hold.remaining()
+        if held > 0:
+            return 0, held
+        if self.pool is None:
+            wait = self.bucket.delay()
+            return (0, wait) if wait > 0 else (1, None)
+        ahead = self.bucket.slots_within(AHEAD_SECONDS)
+        if ahead == 0:
+            return 0, self.bucket.delay() - AHEAD_SECONDS
+        return min(free, ahead), None
 
     def _nothing_ready(self) -> bool:
         """Nothing could be claimed: True when the campaign is done, else note when to come back."""
@@ -384,12 +390,12 @@ class _Loop:
         if self._stopping():
             self.unsent.extend(m.message_id for m in batch)
             return
-        self.bucket.take()
+        slot = self.bucket.reserve()
         request = _Request(batch, self.failures)
         if self.pool is None:
             self.answers.append((request, self._call(batch)))
             return
-        future = self.pool.submit(self._guarded_send, batch)
+        future = self.pool.submit(self._guarded_send, batch, slot)
         self.inflight[future] = request
         future.add_done_callback(lambda _f: self.wake.set())
 
@@ -399,9 +405,11 @@ class _Loop:
         except Exception as exc:
             return exc
 
-    def _guarded_send(self, batch: list[OutgoingMessage]) -> list[SendOutcome]:
-        """The request, unless a ``Retry-After`` came in meanwhile; one that comes back holds
-        every other request at once, from this thread."""
+    def _guarded_send(self, batch: list[OutgoingMessage], slot: float = 0.0) -> list[SendOutcome]:
+        """The request, started ``slot`` seconds from now, unless a ``Retry-After`` came in
+        meanwhile; one that comes back holds every other request at once, from this thread."""
+        if slot > 0:
+            time.sleep(slot)
         if self.hold.remaining() > 0:
             raise _NotStarted
         try:

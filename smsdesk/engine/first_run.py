@@ -15,7 +15,7 @@ def sample_list_name() -> str:
 def sample_template() -> Template:
     return Template(
         name=tr("Members' day"),
-        body=tr("{name}, members get 20% off this Saturday! You have {积分|0} points."),
+        body=tr("{name}: 20% off Sat! {积分|0} pts."),
         kind="marketing",
     )
 

@@ -85,6 +85,7 @@ class OutcomesChart(QWidget):
             painter.setPen(text)
             painter.drawText(area, Qt.AlignmentFlag.AlignCenter,
                              self.tr("No delivery reports yet."))
+            painter.end()
             return
         top = max(b.delivered + b.failed for b in self.bars) or 1
         label_width = metrics.horizontalAdvance(str(top)) + 6
@@ -155,6 +156,7 @@ class ReasonsChart(QWidget):
         if not self.reasons:
             painter.setPen(text)
             painter.drawText(area, Qt.AlignmentFlag.AlignCenter, self.tr("No failed messages."))
+            painter.end()
             return
         top = max(n for _l, n in self.reasons) or 1
         label_width = min(area.width() * 0.45, max(metrics.horizontalAdvance(label) for label, _n in self.reasons) + 12)

@@ -50,7 +50,7 @@ class LogFilterBar(QWidget):
         super().__init__()
         self.store = store
         self.campaign = QComboBox()
-        self.campaign.setMinimumContentsLength(16)
+        self.campaign.setMinimumContentsLength(18)
         self.campaign.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
         self.campaign.setToolTip(self.tr("Campaign"))
         self.state = QComboBox()
@@ -103,11 +103,12 @@ class LogFilterBar(QWidget):
             combo.currentIndexChanged.connect(lambda _i: self.changed.emit())
         self.period.currentIndexChanged.connect(self._period_changed)
 
+        # The search box is placed by the pane, on the row below, where it has room to grow.
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         for widget in (self.campaign, self.state, self.account, self.error, self.period, self.start, self.end):
             layout.addWidget(widget)
-        layout.addWidget(self.search, 1)
+        layout.addStretch(1)
 
     def reload_choices(self) -> None:
         """Campaigns and accounts as they are now, keeping what was chosen."""

@@ -37,10 +37,10 @@ PAGE = 500
 def local_time(utc_stamp: str) -> str:
     """A journal timestamp (UTC, ISO 8601) as the owner's clock shows it."""
     try:
-        moment = datetime.strptime(utc_stamp[:19], "%Y-%m-%dT%H:%M:%S").replace(tzinfo=UTC)
+        moment = datetime.fromisoformat(utc_stamp[:19]).replace(tzinfo=UTC)
     except ValueError:
         return utc_stamp
-    return moment.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+    return moment.astimezone().isoformat(" ", "seconds")[:19]
 
 
 Index = QModelIndex | QPersistentModelIndex
@@ -215,8 +215,8 @@ class LogModel(QAbstractTableModel):
 
     def refresh(self) -> None:
         """Show what changed since the last read: new messages on top, new states everywhere."""
-        if self._loading:
-            return
+        if self._loading or self._tasks:
+            return  # a read is on its way; it shows the latest anyway
         f = self._filter
         if f.state or f.error_kind or not SendLog.count_is_quick(f):
             # Messages move in and out of such a filter as their state changes.
@@ -347,8 +347,7 @@ class LogModel(QAbstractTableModel):
             found = self._cache.get(message_id)
             if found is None:
                 # Gone since the ids were read (archived): shown empty until the next reload.
-                found = LogRow(message_id, "", 0, "", "", "", "", "", 0, MessageState.SKIPPED.value,
-                               None, None, None, None, None)
+                found = LogRow(message_id, "", 0, "", "", "", "", "", 0, "", None, None, None, None, None)
                 self._cache[message_id] = found
         return found
 
@@ -362,6 +361,8 @@ class LogModel(QAbstractTableModel):
                         Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.TextAlignmentRole):
             return None
         r = self.row(index.row())
+        if not r.state:
+            return None
         if role == Qt.ItemDataRole.DisplayRole:
             return _display(r, column)
         if role == Qt.ItemDataRole.ForegroundRole and column == "state":

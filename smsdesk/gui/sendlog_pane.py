@@ -77,7 +77,7 @@ class SendLogPane(QWidget):
         self.count.setObjectName("logCount")
         self.campaign_button = QPushButton(self.tr("Campaign report…"))
         self.campaign_button.setToolTip(self.tr("Totals, cost, delivery over time and failures of the chosen campaign."))
-        self.campaign_button.clicked.connect(self.open_campaign_view)
+        self.campaign_button.clicked.connect(lambda: self.open_campaign_view())
         self.export_button = QPushButton(self.tr("Export…"))
         self.export_button.setToolTip(self.tr("Save the messages shown, all of them, as an Excel or CSV file."))
         self.export_button.clicked.connect(self.export_clicked)
@@ -88,7 +88,8 @@ class SendLogPane(QWidget):
         self.phone_button.setToolTip(self.tr("See what the Sandbox delivered, as the customer's phone shows it."))
         self.phone_button.clicked.connect(self.show_sandbox_phone)
         actions = QHBoxLayout()
-        actions.addWidget(self.count, 1)
+        actions.addWidget(self.filters.search, 1)
+        actions.addWidget(self.count)
         for button in (self.campaign_button, self.export_button, self.refresh_button, self.phone_button):
             actions.addWidget(button)
 
@@ -198,7 +199,7 @@ class SendLogPane(QWidget):
     def open_campaign_view(self, campaign_id: int | None = None) -> CampaignView | None:
         from smsdesk.gui.campaign_view import CampaignView
 
-        chosen = campaign_id if isinstance(campaign_id, int) else self.current_campaign()
+        chosen = campaign_id if campaign_id is not None else self.current_campaign()
         if chosen is None:
             show_error(self, self.tr("No campaign has been sent yet."))
             return None
@@ -333,7 +334,7 @@ class SendLogPane(QWidget):
             self.reports_status.setText(text.replace("%1", f"{waiting:,}").replace("%2", f"{max(next_in, 0):.0f}"))
 
     def _show_idle_status(self) -> None:
-        unreported = ReportBook(self.store.conn).waiting_count()
+        unreported = ReportBook(self.store.conn).unreported_count()
         if unreported:
             text = self.tr("%1 messages never got a delivery report (sent over three days ago, or through a gateway that gives none).")
             self.reports_status.setText(text.replace("%1", f"{unreported:,}"))

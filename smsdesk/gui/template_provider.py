@@ -9,6 +9,9 @@ the preview shows.
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
@@ -25,14 +28,27 @@ from PySide6.QtWidgets import (
 from smsdesk.core.template import (
     ApprovalState,
     ParamStyle,
+    ProviderSignature,
     ProviderTemplate,
     approval_label,
     approved_parameters,
     param_style,
 )
 from smsdesk.engine.providers import TEXT_VARIABLE, parse_param_map
-from smsdesk.engine.templates import LinkReport
+from smsdesk.engine.templates import (
+    LinkReport,
+    approved_message,
+    check_template_link,
+    fetch_approved,
+    linked_template,
+    parse_sign_ids,
+)
 from smsdesk.errors import UserFacingError
+from smsdesk.gui.settings import app_settings
+from smsdesk.storage import Store
+from smsdesk.storage.accounts import Account
+from smsdesk.storage.templates import Template
+from smsdesk.worker.tasks import BackgroundTask
 
 STATE_COLOURS = {
     ApprovalState.APPROVED: "#26a269",
@@ -43,11 +59,12 @@ STATE_COLOURS = {
 
 
 class ProviderTemplateBox(QGroupBox):
-    """Signals: ``changed()`` when the owner picks a template or changes the mapping,
-    ``fetch_requested()`` for the Fetch button."""
+    """Signals: ``changed()`` when the owner picks a template or changes the mapping, or fresh
+    templates were fetched; ``fetch_failed(message)`` and ``fetch_crashed(details)``."""
 
     changed = Signal()
-    fetch_requested = Signal()
+    fetch_failed = Signal(str)
+    fetch_crashed = Signal(str)
 
     def __init__(self) -> None:
         super().__init__(self.tr("Approved template"))
@@ -58,6 +75,10 @@ class ProviderTemplateBox(QGroupBox):
         self._param_combos: dict[str, QComboBox] = {}
         self._own = False
         self._filling = False
+        self._store: Store | None = None
+        self._account: Account | None = None
+        self._signatures: list[ProviderSignature] = []
+        self._fetch_task: BackgroundTask | None = None
 
         self.template_combo = QComboBox()
         self.template_combo.setMinimumContentsLength(18)
@@ -66,7 +87,7 @@ class ProviderTemplateBox(QGroupBox):
         self.fetch_button.setToolTip(
             self.tr("Ask the provider for its templates and signatures and their review state.")
         )
-        self.fetch_button.clicked.connect(self.fetch_requested)
+        self.fetch_button.clicked.connect(self.fetch)
         self.fetch_button.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Fixed)
         self.sign_ids = QLineEdit()
         self.sign_ids.setPlaceholderText(self.tr("e.g. 1110, 1112"))
@@ -108,6 +129,96 @@ class ProviderTemplateBox(QGroupBox):
         layout.addWidget(self.sent_as)
 
     # -- what the pane tells the box -------------------------------------------------------
+
+    def show_account(
+        self, store: Store, account: Account, template: Template | None, columns: tuple[str, ...]
+    ) -> None:
+        """The approved templates last fetched for ``account``, and the link a send would use:
+        the template's own, else the account's."""
+        if account.id is None:
+            return
+        self._store, self._account = store, account
+        self.set_account(account.provider, store.templates.approved_templates(account.id))
+        self._signatures = store.templates.approved_signatures(account.id)
+        self.sign_ids.setText(str(app_settings().value(f"tencent_sign_ids/{account.id}", "")))
+        template_id, param_map = linked_template(template, account)
+        own = template is not None and bool(template.provider_template_id)
+        self.set_link(template_id, param_map, own=own)
+        self.set_variables(tuple(dict.fromkeys((*columns, "name", "phone"))))
+
+    def check(self, source: str, values: dict[str, str], text: str, signature: str) -> bool:
+        """Show what keeps the provider from sending ``source`` as written, and what one
+        customer would get instead; False when no approved template is chosen at all."""
+        if self._account is None:
+            return True
+        provider = self._account.provider
+        report = check_template_link(
+            source,
+            provider=provider,
+            template_id=self.template_id(),
+            param_map=self.param_map(),
+            approved=self._templates,
+            signatures=self._signatures,
+            signature=signature,
+        )
+        sent_as = ""
+        if report.approved is not None:
+            sent_as = approved_message(
+                report.approved,
+                provider=provider,
+                param_map=self.param_map(),
+                values=values,
+                text=text,
+            )
+        self.show_report(report, sent_as)
+        return bool(self.template_id())
+
+    def fetch(self) -> None:
+        """Ask the provider for its templates and signatures off the GUI thread, and keep them."""
+        store, account = self._store, self._account
+        if store is None or account is None or account.id is None:
+            return
+        try:
+            sign_ids = parse_sign_ids(self.sign_ids.text())
+        except UserFacingError as exc:
+            self.fetch_failed.emit(str(exc))
+            return
+        app_settings().setValue(f"tencent_sign_ids/{account.id}", self.sign_ids.text())
+        self.fetch_button.setEnabled(False)
+
+        def job(_progress: Callable[[int, int], None], _cancel: threading.Event) -> object:
+            with Store.open() as own_store:
+                return fetch_approved(own_store, account, sign_ids=sign_ids)
+
+        task = BackgroundTask(job)
+        task.signals.succeeded.connect(self._fetched)
+        # Bound methods: Qt drops the connections if the box is deleted first.
+        task.signals.failed.connect(self._fetch_stopped)
+        task.signals.crashed.connect(self._fetch_broke)
+        self._fetch_task = task.start()
+
+    def _fetched(self, _result: object) -> None:
+        self._fetch_task = None
+        self.fetch_button.setEnabled(True)
+        if self._store is None or self._account is None or self._account.id is None:
+            return
+        chosen, mapping = self.template_id(), self.param_map()
+        self.set_account(
+            self._account.provider, self._store.templates.approved_templates(self._account.id)
+        )
+        self._signatures = self._store.templates.approved_signatures(self._account.id)
+        self.set_link(chosen, mapping, own=self._own)
+        self.changed.emit()
+
+    def _fetch_stopped(self, message: str) -> None:
+        self._fetch_task = None
+        self.fetch_button.setEnabled(True)
+        self.fetch_failed.emit(message)
+
+    def _fetch_broke(self, details: str) -> None:
+        self._fetch_task = None
+        self.fetch_button.setEnabled(True)
+        self.fetch_crashed.emit(details)
 
     def set_account(self, provider: str, templates: list[ProviderTemplate]) -> None:
         self._provider = provider

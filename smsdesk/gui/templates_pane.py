@@ -31,7 +31,6 @@ from PySide6.QtWidgets import (
 )
 
 from smsdesk.core.template import (
-    ProviderSignature,
     TemplateKind,
     check_variables,
     default_opt_out,
@@ -42,18 +41,12 @@ from smsdesk.engine.campaigns import CampaignPlan, create_campaign, plan_for_rec
 from smsdesk.engine.providers import TEMPLATE_PROVIDERS
 from smsdesk.engine.templates import (
     ListSurvey,
-    approved_message,
-    check_template_link,
-    fetch_approved,
-    linked_template,
     next_row,
-    parse_sign_ids,
     preview_message,
 )
 from smsdesk.errors import UserFacingError
 from smsdesk.gui.confirm_send import ConfirmSendDialog
 from smsdesk.gui.feedback import show_crash, show_error
-from smsdesk.gui.settings import app_settings
 from smsdesk.gui.template_editor import TemplateEditor
 from smsdesk.gui.template_preview import JUMP_EMPTY, JUMP_LONGEST, JUMP_MORE, PreviewPanel
 from smsdesk.gui.template_provider import ProviderTemplateBox
@@ -87,10 +80,8 @@ class TemplatesPane(QWidget):
         self.survey: ListSurvey | None = None
         """The latest whole-list count; it may be for an older text (see :meth:`survey_is_current`)."""
         self._survey_key: tuple[object, ...] | None = None
-        self._signatures: list[ProviderSignature] = []
         self._pending_jump: str | None = None
         self._send_task: BackgroundTask | None = None
-        self._fetch_task: BackgroundTask | None = None
 
         # Left: the saved templates.
         self.template_list = QListWidget()
@@ -148,7 +139,8 @@ class TemplatesPane(QWidget):
 
         self.provider_box = ProviderTemplateBox()
         self.provider_box.changed.connect(self._provider_link_changed)
-        self.provider_box.fetch_requested.connect(self.fetch_approved)
+        self.provider_box.fetch_failed.connect(lambda message: show_error(self, message))
+        self.provider_box.fetch_crashed.connect(lambda details: show_crash(self, details))
         self.save_button = QPushButton(self.tr("Save template"))
         self.save_button.clicked.connect(self.save)
         save_row = QHBoxLayout()
@@ -443,7 +435,9 @@ class TemplatesPane(QWidget):
             signature=self._signature(),
         )
         self.panel.show_message(preview)
-        link_ok = self._check_link(source, values, preview.text)
+        link_ok = True
+        if provider in TEMPLATE_PROVIDERS:
+            link_ok = self.provider_box.check(source, values, preview.text, self._signature())
         self.panel.set_jumps_enabled(
             saved is not None and saved.size > 0 and bool(body.strip()),
             self.survey if self.survey_is_current() else None,
@@ -474,90 +468,15 @@ class TemplatesPane(QWidget):
 
     def _show_link(self) -> None:
         account = self.current_account()
-        if account is None or account.provider not in TEMPLATE_PROVIDERS or account.id is None:
-            return
-        self.provider_box.set_account(
-            account.provider, self.store.templates.approved_templates(account.id)
-        )
-        self._signatures = self.store.templates.approved_signatures(account.id)
-        self.provider_box.sign_ids.setText(
-            str(app_settings().value(f"tencent_sign_ids/{account.id}", ""))
-        )
-        template_id, param_map = linked_template(self._current, account)
-        own = self._current is not None and bool(self._current.provider_template_id)
-        self.provider_box.set_link(template_id, param_map, own=own)
-        saved = self.current_list()
-        variables = (*(saved.columns if saved else ()), "name", "phone")
-        self.provider_box.set_variables(tuple(dict.fromkeys(variables)))
-
-    def _check_link(self, source: str, values: dict[str, str], text: str) -> bool:
-        """Update the approved-template box; False when the provider would refuse the text."""
-        account = self.current_account()
-        if account is None or account.provider not in TEMPLATE_PROVIDERS or account.id is None:
-            return True
-        box = self.provider_box
-        report = check_template_link(
-            source,
-            provider=account.provider,
-            template_id=box.template_id(),
-            param_map=box.param_map(),
-            approved=box.templates(),
-            signatures=self._signatures,
-            signature=self._signature(),
-        )
-        sent_as = ""
-        if report.approved is not None:
-            sent_as = approved_message(
-                report.approved,
-                provider=account.provider,
-                param_map=box.param_map(),
-                values=values,
-                text=text,
+        if account is not None and account.provider in TEMPLATE_PROVIDERS:
+            saved = self.current_list()
+            self.provider_box.show_account(
+                self.store, account, self._current, saved.columns if saved else ()
             )
-        box.show_report(report, sent_as)
-        return bool(box.template_id())
 
     def fetch_approved(self) -> None:
         """Fetch the provider's templates and signatures off the GUI thread and keep them."""
-        account = self.current_account()
-        if account is None or account.id is None:
-            return
-        try:
-            sign_ids = parse_sign_ids(self.provider_box.sign_id_text())
-        except UserFacingError as exc:
-            show_error(self, str(exc))
-            return
-        app_settings().setValue(f"tencent_sign_ids/{account.id}", self.provider_box.sign_id_text())
-        self.provider_box.fetch_button.setEnabled(False)
-
-        def job(_progress: Callable[[int, int], None], _cancel: threading.Event) -> object:
-            with Store.open() as store:
-                return fetch_approved(store, account, sign_ids=sign_ids)
-
-        task = BackgroundTask(job)
-        task.signals.succeeded.connect(self._fetched)
-        task.signals.failed.connect(self._fetch_failed)
-        task.signals.crashed.connect(self._fetch_crashed)
-        self._fetch_task = task.start()
-
-    def _fetched(self, _result: object) -> None:
-        self._fetch_task = None
-        self.provider_box.fetch_button.setEnabled(True)
-        box_id, box_map = self.provider_box.template_id(), self.provider_box.param_map()
-        self._show_link()
-        if box_id:
-            self.provider_box.set_link(box_id, box_map, own=self.provider_box.is_own())
-        self.update_preview()
-
-    def _fetch_failed(self, message: str) -> None:
-        self._fetch_task = None
-        self.provider_box.fetch_button.setEnabled(True)
-        show_error(self, message)
-
-    def _fetch_crashed(self, details: str) -> None:
-        self._fetch_task = None
-        self.provider_box.fetch_button.setEnabled(True)
-        show_crash(self, details)
+        self.provider_box.fetch()
 
     # -- sending ---------------------------------------------------------------------------
 
@@ -568,7 +487,9 @@ class TemplatesPane(QWidget):
         source = self.source()
         signature = self._signature()
         template_id = self._current.id if self._current else None
-        kind = str(self.kind.currentData())  # as on screen, saved or not: marketing waits out quiet hours
+        kind = str(
+            self.kind.currentData()
+        )  # as on screen, saved or not: marketing waits out quiet hours
         provider_template_id: str | None = None
         param_map: str | None = None
         if account.provider in TEMPLATE_PROVIDERS:

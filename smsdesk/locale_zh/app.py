@@ -6,7 +6,7 @@ MESSAGES: dict[str, str] = {
     "Delivery delay (seconds)": "送达延迟（秒）",
     "Sample customers": "示例客户",
     "Members' day": "会员日",
-    "{name}, members get 20% off this Saturday! You have {积分|0} points.": "{name}您好，本周六会员日全场八折，您有{积分|0}积分可用，欢迎光临！",
+    "{name}: 20% off Sat! {积分|0} pts.": "{name}您好，本周六会员日全场八折，您有{积分|0}积分可用，欢迎光临！",
     "On the opt-out list": "在退订名单中",
     "The message is empty. Write the text to send first.": "短信内容为空，请先填写要发送的内容。",
     "The list has no recipients to send to.": "名单中没有可发送的收件人。",

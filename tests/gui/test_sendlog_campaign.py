@@ -65,8 +65,11 @@ def _campaign(store: Store) -> int:
 def test_totals_cost_and_reasons_are_shown(window: Any, qtbot: Any) -> None:
     cid = _campaign(window.store)
     pane: SendLogPane = window.send_log
-    view = pane.open_campaign_view(cid)
-    assert view is not None
+    pane.refresh_now()
+    pane.table.selectRow(0)
+    qtbot.mouseClick(pane.campaign_button, Qt.MouseButton.LeftButton)  # the selected row's campaign
+    view = pane.campaign_views.get(cid)
+    assert view is not None and view.isVisible()
     qtbot.addWidget(view)
     values = {key: label.text() for key, label in view.values.items()}
     assert values == {

@@ -175,3 +175,17 @@ def test_a_history_in_a_sync_folder_is_warned_about(qtbot: Any, tmp_path: Path) 
     finally:
         pane.stop()
         store.close()
+
+
+def test_a_message_gone_since_its_id_was_read_shows_empty(window: Any) -> None:
+    fill(window.store)
+    model = LogModel(window.store)
+    model.set_filter(LogFilter())
+    gone = model.message_id(0)
+    window.store.conn.execute("DELETE FROM messages WHERE id = ?", (gone,))
+    model.refresh()  # forgets the rows read so far
+    assert model.rowCount() == 4
+    assert model.data(model.index(0, 0)) is None
+    assert model.data(model.index(1, model.COLUMNS.index("state"))) is not None
+    model.reload()
+    assert model.rowCount() == 3

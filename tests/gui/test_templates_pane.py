@@ -80,6 +80,15 @@ def test_an_unknown_variable_is_underlined_and_named(pane: Any, qtbot: Any) -> N
     ]
     assert (20, len("{积分}")) in known
 
+    # A brace left open is flagged where it is, as the owner types it.
+    qtbot.keyClicks(pane.editor, " {see you")
+    assert "never closed" in pane.issues.text()
+    ranges = pane.editor.document().firstBlock().layout().formats()
+    assert any(
+        r.format.underlineStyle() == QTextCharFormat.UnderlineStyle.WaveUnderline and r.start == 32
+        for r in ranges
+    )
+
 
 def test_longest_message_lands_on_the_right_row(pane: Any, qtbot: Any) -> None:
     pane.editor.insertPlainText("{name}您好，积分{积分}")
