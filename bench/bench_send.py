@@ -101,8 +101,10 @@ def _paced(url: str, n: int, rate: float) -> tuple[float, float]:
     return (len(starts) - 1) / (starts[-1] - starts[0]), n / elapsed
 
 
-def _gui_stall(url: str, n: int, kind: str = "aliyun") -> tuple[float, float, float]:
-    """Longest GUI-thread stall (ms) while the window sends ``n`` messages, idle, and the send time."""
+def _gui_stall(url: str, n: int, kind: str = "aliyun") -> tuple[float, float, float, float]:
+    """Longest GUI-thread stall (ms) while the window sends ``n`` messages; idle; the time it took;
+    and the stall of the first campaign of the session, which also builds the send log pane and
+    loads the send engine."""
     import keyring
     from keyring.backend import KeyringBackend
 
@@ -169,20 +171,26 @@ def _gui_stall(url: str, n: int, kind: str = "aliyun") -> tuple[float, float, fl
         tick.stop()
         return float(worst[0])
 
+    def send_through_window(people: int) -> tuple[float, float]:
+        campaign = new_campaign(store, account, customers(people, first=len(done_sending) * n))
+        started = time.perf_counter()
+        window._campaign_started(campaign, account.name)
+        panel = window.send_log.sending
+        assert panel.worker is not None
+        sent: list[str] = []
+        panel.worker.sent.connect(lambda state, _note: sent.append(state))
+        stall = longest_gap(None, until=lambda: bool(sent))
+        done_sending.append(time.perf_counter() - started)
+        panel.stop()
+        return stall, done_sending[-1]
+
+    done_sending: list[float] = []
     idle = longest_gap(2.0)
-    campaign = new_campaign(store, account, customers(n))
-    started = time.perf_counter()
-    window._campaign_started(campaign, account.name)
-    panel = window.send_log.sending
-    assert panel.worker is not None
-    sent: list[str] = []
-    panel.worker.sent.connect(lambda state, _note: sent.append(state))
-    busy = longest_gap(None, until=lambda: bool(sent))
-    elapsed = time.perf_counter() - started
-    panel.stop()
+    first, _ = send_through_window(20)
+    busy, elapsed = send_through_window(n)
     window.close()
     store.close()
-    return busy, idle, elapsed
+    return busy, idle, elapsed, first
 
 
 def main() -> None:
@@ -214,9 +222,10 @@ def main() -> None:
           f"(goal within 5% of the limit)")
 
     with emulator_process(latency=0.0) as url:
-        busy, idle, elapsed = _gui_stall(url, MESSAGES)
-    print(f"3. longest GUI-thread stall while the window sends {MESSAGES:,} messages (Twilio, {elapsed:.1f} s)")
-    print(f"   idle window: {idle:.0f} ms;  sending: {busy:.0f} ms  (goal < 50 ms)")
+        busy, idle, elapsed, first = _gui_stall(url, MESSAGES)
+    print(f"3. longest GUI-thread stall while the window sends {MESSAGES:,} personalised messages (Aliyun, {elapsed:.1f} s)")
+    print(f"   idle window: {idle:.0f} ms;  sending: {busy:.0f} ms  (goal < 50 ms);  first campaign of the session, "
+          f"which also builds the send log and loads the send engine: {first:.0f} ms")
 
 
 if __name__ == "__main__":

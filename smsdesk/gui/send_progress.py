@@ -97,7 +97,7 @@ class SendProgressPanel(QWidget):
         worker = SendWorker(campaign_id, account)
         worker.progress.connect(self._progress)
         worker.sent.connect(self._sent)
-        worker.reports_changed.connect(self.changed)
+        worker.reports_changed.connect(self._reports_changed)
         worker.finished.connect(self._finished)
         worker.failed.connect(self._failed)
         worker.crashed.connect(self._crashed)
@@ -112,7 +112,14 @@ class SendProgressPanel(QWidget):
 
     # -- what the worker says -------------------------------------------------------------
 
+    def _from_current_worker(self) -> bool:
+        """Signals of a worker already replaced (stopped, then a new campaign started before its
+        last signals were delivered) must not touch the new one."""
+        return self.worker is not None and self.sender() is self.worker
+
     def _progress(self, p: ProgressSnapshot) -> None:
+        if not self._from_current_worker():
+            return
         self.progress.setRange(0, max(p.total, 1))
         self.progress.setValue(min(p.done, max(p.total, 1)))
         if p.waiting_until is not None:
@@ -144,7 +151,12 @@ class SendProgressPanel(QWidget):
             text += " · " + left
         return text
 
+    def _reports_changed(self) -> None:
+        self.changed.emit()
+
     def _sent(self, state: str, note: str) -> None:
+        if not self._from_current_worker():
+            return
         if state == "sent":
             self._show_buttons()
             self.status.setText(self.tr("All messages handed to the provider. Waiting for delivery reports…"))
@@ -157,6 +169,8 @@ class SendProgressPanel(QWidget):
         self.changed.emit()
 
     def _finished(self) -> None:
+        if not self._from_current_worker():
+            return
         state = self._cleanup()
         counts = self.store.journal.campaign_counts(self.campaign_id) if self.campaign_id is not None else {}
         if state in ("paused", "waiting"):
@@ -176,6 +190,8 @@ class SendProgressPanel(QWidget):
         self._next()
 
     def _failed(self, message: str) -> None:
+        if not self._from_current_worker():
+            return
         self._cleanup()
         self._show_buttons(resume=True)
         self.status.setText(message)
@@ -183,6 +199,8 @@ class SendProgressPanel(QWidget):
         self._next()
 
     def _crashed(self, details: str) -> None:
+        if not self._from_current_worker():
+            return
         self._cleanup()
         self._show_buttons(resume=True)
         show_crash(self, details)

@@ -56,6 +56,7 @@ class SendLogPane(QWidget):
     def __init__(self, store: Store) -> None:
         super().__init__()
         self.store = store
+        self._stopped = False
         self.poller: ReportPollerWorker | None = None
         self._poll_again = False
         self.export_task: BackgroundTask | None = None
@@ -153,7 +154,7 @@ class SendLogPane(QWidget):
             view.refresh()
 
     def request_refresh(self) -> None:
-        if not self._refresh_timer.isActive():
+        if not self._stopped and not self._refresh_timer.isActive():
             self._refresh_timer.start()
 
     def refresh_now(self) -> None:
@@ -301,6 +302,8 @@ class SendLogPane(QWidget):
 
     def ensure_polling(self, *, ask_all: bool = False) -> None:
         """Ask providers for reports while any message waits for one (the poller stops itself)."""
+        if self._stopped:
+            return
         if self.poller is not None:
             self._poll_again = True
             self.poller.wake()
@@ -398,8 +401,11 @@ class SendLogPane(QWidget):
         return self.sending.confirm_stop()
 
     def stop(self) -> None:
+        """The window closes: stop sending, polling and exporting, and any update still due."""
+        self._stopped = True
         self.sending.stop()
         self._poll_nudge.stop()
+        self._refresh_timer.stop()
         self.stop_polling()
         if self.export_task is not None:
             self.export_task.cancel.set()
