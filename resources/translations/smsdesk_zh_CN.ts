@@ -270,31 +270,31 @@
     </message>
     <message>
         <source>Test first</source>
-        <translation type="unfinished"></translation>
+        <translation>先测试</translation>
     </message>
     <message>
         <source>Your own mobile number</source>
-        <translation type="unfinished"></translation>
+        <translation>您自己的手机号码</translation>
     </message>
     <message>
         <source>Send a test</source>
-        <translation type="unfinished"></translation>
+        <translation>发送测试</translation>
     </message>
     <message>
         <source>Send the first customer&apos;s message to your own phone, as they will get it.</source>
-        <translation type="unfinished"></translation>
+        <translation>把第一位客户将收到的短信发到您自己的手机上，先看看效果。</translation>
     </message>
     <message>
         <source>When</source>
-        <translation type="unfinished"></translation>
+        <translation>发送时间</translation>
     </message>
     <message>
         <source>Send later, at</source>
-        <translation type="unfinished"></translation>
+        <translation>稍后发送，时间</translation>
     </message>
     <message>
         <source>Do not send after</source>
-        <translation type="unfinished"></translation>
+        <translation>此时间后不再发送</translation>
     </message>
     <message>
         <source>&lt;p&gt;Send &lt;b&gt;%1&lt;/b&gt; messages through &lt;b&gt;%2&lt;/b&gt;.&lt;/p&gt;&lt;p&gt;%3 SMS in all, about &lt;b&gt;%4 %5&lt;/b&gt;.&lt;/p&gt;</source>
@@ -302,79 +302,79 @@
     </message>
     <message>
         <source>&lt;p&gt;%1 will be skipped:&lt;/p&gt;</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;p&gt;将跳过 %1 个：&lt;/p&gt;</translation>
     </message>
     <message>
         <source>%1 × %2 (same text, up to %3 numbers each)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 × %2（相同内容，每次最多 %3 个号码）</translation>
     </message>
     <message>
         <source>%1 × %2 (personalised, up to %3 numbers each)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 × %2（个性化内容，每次最多 %3 个号码）</translation>
     </message>
     <message>
         <source>%1 × %2 (one number each)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 × %2（每次一个号码）</translation>
     </message>
     <message>
         <source>&lt;p&gt;Requests to the provider:&lt;/p&gt;</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;p&gt;向服务商发出的请求：&lt;/p&gt;</translation>
     </message>
     <message>
         <source>&lt;p&gt;At most %1 requests per second: about %2 to send.&lt;/p&gt;</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;p&gt;每秒最多 %1 次请求：发送约需 %2。&lt;/p&gt;</translation>
     </message>
     <message>
         <source>%1 s</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 秒</translation>
     </message>
     <message>
         <source>%1 min</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 分钟</translation>
     </message>
     <message>
         <source>%1 h</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 小时</translation>
     </message>
     <message>
         <source>&lt;p&gt;This is a promotion: it is not sent between %1 and %2 (quiet hours).</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;p&gt;这是营销短信：在 %1 至 %2 之间（免打扰时段）不会发送。</translation>
     </message>
     <message>
         <source>It is quiet hours now: the messages wait until %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>现在是免打扰时段：短信将等到 %1 再发送。</translation>
     </message>
     <message>
         <source>Schedule</source>
-        <translation type="unfinished"></translation>
+        <translation>定时</translation>
     </message>
     <message>
         <source>Type your own mobile number first.</source>
-        <translation type="unfinished"></translation>
+        <translation>请先填写您自己的手机号码。</translation>
     </message>
     <message>
         <source>Sending a test to %1…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在向 %1 发送测试……</translation>
     </message>
     <message>
         <source>delivered. Check your phone.</source>
-        <translation type="unfinished"></translation>
+        <translation>已送达，请查看您的手机。</translation>
     </message>
     <message>
         <source>accepted by the provider; no delivery report yet.</source>
-        <translation type="unfinished"></translation>
+        <translation>服务商已受理，暂无送达报告。</translation>
     </message>
     <message>
         <source>failed</source>
-        <translation type="unfinished"></translation>
+        <translation>失败</translation>
     </message>
     <message>
         <source>no answer from the provider; it may or may not arrive.</source>
-        <translation type="unfinished"></translation>
+        <translation>服务商没有应答，短信可能收到也可能收不到。</translation>
     </message>
     <message>
         <source>Test to %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>发给 %1 的测试：%2</translation>
     </message>
     <message>
         <source>Send now</source>
@@ -526,27 +526,27 @@
     <name>InDoubtDialog</name>
     <message>
         <source>Messages in doubt</source>
-        <translation type="unfinished"></translation>
+        <translation>状态待确认的短信</translation>
     </message>
     <message>
         <source>&lt;p&gt;&lt;b&gt;%1 messages&lt;/b&gt; may or may not have reached the customers: their request got no answer.&lt;/p&gt;&lt;p&gt;Sending them again may text some customers twice. Not sending them may leave some without the message. Check a few customers&apos; phones, or the provider&apos;s console, before deciding.&lt;/p&gt;</source>
-        <translation type="unfinished"></translation>
+        <translation>&lt;p&gt;&lt;b&gt;%1 条短信&lt;/b&gt;可能已送达，也可能没有：它们的请求没有得到应答。&lt;/p&gt;&lt;p&gt;重新发送可能让部分客户收到两次；不发送则可能有客户收不到。请先查看几位客户的手机或服务商控制台，再做决定。&lt;/p&gt;</translation>
     </message>
     <message>
         <source>… and %1 more</source>
-        <translation type="unfinished"></translation>
+        <translation>…… 另有 %1 个</translation>
     </message>
     <message>
         <source>Send them again</source>
-        <translation type="unfinished"></translation>
+        <translation>重新发送</translation>
     </message>
     <message>
         <source>Do not send them</source>
-        <translation type="unfinished"></translation>
+        <translation>不再发送</translation>
     </message>
     <message>
         <source>Decide later</source>
-        <translation type="unfinished"></translation>
+        <translation>稍后决定</translation>
     </message>
 </context>
 <context>
@@ -1056,43 +1056,43 @@
     <name>ResumeDialog</name>
     <message>
         <source>Unfinished campaigns</source>
-        <translation type="unfinished"></translation>
+        <translation>未完成的群发任务</translation>
     </message>
     <message>
         <source>These campaigns were not finished when smsdesk last closed, or their scheduled time passed while it was closed. Nothing more goes out unless you resume them.</source>
-        <translation type="unfinished"></translation>
+        <translation>这些群发任务在 smsdesk 上次关闭时尚未完成，或在关闭期间已到定时发送时间。除非您选择继续，否则不会再发送任何短信。</translation>
     </message>
     <message>
         <source>Resume checked</source>
-        <translation type="unfinished"></translation>
+        <translation>继续所选</translation>
     </message>
     <message>
         <source>Cancel checked</source>
-        <translation type="unfinished"></translation>
+        <translation>取消所选</translation>
     </message>
     <message>
         <source>Later</source>
-        <translation type="unfinished"></translation>
+        <translation>稍后</translation>
     </message>
     <message>
         <source>%1: %2 messages not yet sent</source>
-        <translation type="unfinished"></translation>
+        <translation>%1：%2 条短信尚未发送</translation>
     </message>
     <message>
         <source>%1 in doubt</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 条待确认</translation>
     </message>
     <message>
         <source>%1 opted out since and will be skipped</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 个号码此后已退订，将被跳过</translation>
     </message>
     <message>
         <source>expired: can only be cancelled</source>
-        <translation type="unfinished"></translation>
+        <translation>已过期：只能取消</translation>
     </message>
     <message>
         <source>quiet hours: waits until %1</source>
-        <translation type="unfinished"></translation>
+        <translation>免打扰时段：等到 %1</translation>
     </message>
 </context>
 <context>
@@ -1229,71 +1229,71 @@
     </message>
     <message>
         <source>Pause</source>
-        <translation type="unfinished"></translation>
+        <translation>暂停</translation>
     </message>
     <message>
         <source>Stop after the requests on their way; the rest stays queued.</source>
-        <translation type="unfinished"></translation>
+        <translation>正在发出的请求完成后停止；其余短信保留在队列中。</translation>
     </message>
     <message>
         <source>Resume</source>
-        <translation type="unfinished"></translation>
+        <translation>继续</translation>
     </message>
     <message>
         <source>Cancel campaign</source>
-        <translation type="unfinished"></translation>
+        <translation>取消群发</translation>
     </message>
     <message>
         <source>Send nothing more of this campaign.</source>
-        <translation type="unfinished"></translation>
+        <translation>这次群发不再发送任何短信。</translation>
     </message>
     <message>
         <source>Messages in doubt…</source>
-        <translation type="unfinished"></translation>
+        <translation>待确认的短信…</translation>
     </message>
     <message>
         <source>Decide about messages that may or may not have been sent.</source>
-        <translation type="unfinished"></translation>
+        <translation>处理可能已发送、也可能未发送的短信。</translation>
     </message>
     <message>
         <source>The campaign will start when the one being sent is done.</source>
-        <translation type="unfinished"></translation>
+        <translation>当前群发完成后将开始这次群发。</translation>
     </message>
     <message>
         <source>Scheduled for %1. smsdesk sends it then if it is running, or asks when it starts next.</source>
-        <translation type="unfinished"></translation>
+        <translation>已定于 %1 发送。届时如果 smsdesk 正在运行就会发送，否则会在下次启动时询问。</translation>
     </message>
     <message>
         <source>Waiting until %1 (quiet hours or a per-number limit) · %2 of %3 done</source>
-        <translation type="unfinished"></translation>
+        <translation>等待到 %1（免打扰时段或单号码限额）· 已完成 %2 / %3</translation>
     </message>
     <message>
         <source>Sending: %1 of %2 · %3 accepted · %4 refused</source>
-        <translation type="unfinished"></translation>
+        <translation>正在发送：%1 / %2 · 已受理 %3 · 被拒 %4</translation>
     </message>
     <message>
         <source>%1 in doubt</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 条待确认</translation>
     </message>
     <message>
         <source>%1 skipped</source>
-        <translation type="unfinished"></translation>
+        <translation>跳过 %1 条</translation>
     </message>
     <message>
         <source>%1/s</source>
-        <translation type="unfinished"></translation>
+        <translation>每秒 %1 条</translation>
     </message>
     <message>
         <source>about %1 h %2 min left</source>
-        <translation type="unfinished"></translation>
+        <translation>约剩 %1 小时 %2 分钟</translation>
     </message>
     <message>
         <source>about %1 min %2 s left</source>
-        <translation type="unfinished"></translation>
+        <translation>约剩 %1 分 %2 秒</translation>
     </message>
     <message>
         <source>about %1 s left</source>
-        <translation type="unfinished"></translation>
+        <translation>约剩 %1 秒</translation>
     </message>
     <message>
         <source>All messages handed to the provider. Waiting for delivery reports…</source>
@@ -1301,11 +1301,11 @@
     </message>
     <message>
         <source>Cancelled: the messages not yet sent will not be sent.</source>
-        <translation type="unfinished"></translation>
+        <translation>已取消：尚未发送的短信将不会发送。</translation>
     </message>
     <message>
         <source>Paused. The messages not yet sent stay queued.</source>
-        <translation type="unfinished"></translation>
+        <translation>已暂停。尚未发送的短信保留在队列中。</translation>
     </message>
     <message>
         <source>Done: %1 delivered, %2 failed, %3 waiting for a report.</source>
@@ -1313,35 +1313,35 @@
     </message>
     <message>
         <source>%1 in doubt: decide whether to send them again.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 条待确认：请决定是否重新发送。</translation>
     </message>
     <message>
         <source>Pausing after the requests on their way…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在发出的请求完成后暂停……</translation>
     </message>
     <message>
         <source>Cancel the campaign?</source>
-        <translation type="unfinished"></translation>
+        <translation>取消这次群发？</translation>
     </message>
     <message>
         <source>Nothing more of this campaign will be sent. Messages already sent are not affected.</source>
-        <translation type="unfinished"></translation>
+        <translation>这次群发将不再发送任何短信。已发送的短信不受影响。</translation>
     </message>
     <message>
         <source>Cancelling after the requests on their way…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在发出的请求完成后取消……</translation>
     </message>
     <message>
         <source>Cancelled: %1 messages will not be sent.</source>
-        <translation type="unfinished"></translation>
+        <translation>已取消：%1 条短信将不会发送。</translation>
     </message>
     <message>
         <source>The messages in doubt will not be sent again.</source>
-        <translation type="unfinished"></translation>
+        <translation>待确认的短信将不会重新发送。</translation>
     </message>
     <message>
         <source>A campaign is being sent. Stop it? Messages not yet sent stay queued; smsdesk offers to resume them when it starts next.</source>
-        <translation type="unfinished"></translation>
+        <translation>群发任务正在发送。要停止吗？尚未发送的短信会保留在队列中，smsdesk 下次启动时会询问是否继续。</translation>
     </message>
     <message>
         <source>Stop sending?</source>

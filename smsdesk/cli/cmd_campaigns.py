@@ -59,6 +59,14 @@ def register(sub: Subparsers) -> None:
     when.add_argument("--now", action="store_true", help=tr("Remove the schedule: resume sends it at once."))
     schedule.set_defaults(func=cmd_schedule)
 
+    # The window sends through this, in a process of its own (see smsdesk.engine.send_process).
+    run = csub.add_parser("run")
+    run.add_argument("campaign", type=int)
+    run.add_argument("--driven", action="store_true")
+    run.add_argument("--database")
+    run.add_argument("--report-wait", type=float, default=60.0)
+    run.set_defaults(func=cmd_run)
+
     due = csub.add_parser("run-due", help=tr("Send every scheduled campaign whose time has come (for a scheduled task)."))
     add_json(due)
     due.set_defaults(func=cmd_run_due)
@@ -187,6 +195,16 @@ def cmd_schedule(args: argparse.Namespace) -> int:
         when = None if args.now else parse_local_time(args.at)
         store.journal.reschedule(args.campaign, when)
     return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from smsdesk import paths
+    from smsdesk.engine.send_process import drive
+
+    database = Path(args.database) if args.database else paths.database_path()
+    return drive(args.campaign, database, sys.stdin, sys.stdout, report_wait=args.report_wait)
 
 
 def cmd_run_due(args: argparse.Namespace) -> int:

@@ -94,7 +94,7 @@ class SendProgressPanel(QWidget):
             return
         from smsdesk.worker.send_worker import SendWorker
 
-        worker = SendWorker(campaign_id, account)
+        worker = SendWorker(campaign_id, account, database=self.store.journal.database_path())
         worker.progress.connect(self._progress)
         worker.sent.connect(self._sent)
         worker.reports_changed.connect(self._reports_changed)

@@ -17,6 +17,7 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 
 from smsdesk.core.provider_api import (
     DeliveryReport,
@@ -120,6 +121,10 @@ class Journal:
         self._cap_keys: dict[int, tuple[int, str, str, str]] = {}
         if durable:
             conn.execute("PRAGMA synchronous=FULL")
+
+    def database_path(self) -> Path:
+        """The file this journal lives in (a sending process opens it again)."""
+        return Path(self._conn.execute("PRAGMA database_list").fetchone()[2])
 
     # -- campaigns -------------------------------------------------------------------------
 

@@ -1,29 +1,33 @@
-"""Sending a campaign on its own thread, with its own database connection."""
+"""Sending a campaign from the window: a sending process of its own, watched from a thread.
+
+The send engine runs in a child process (see :mod:`smsdesk.engine.send_process`), so however
+hard it works the window's thread never waits for it; this worker starts it, turns the lines it
+prints into signals, and passes on pause and cancel.
+"""
 
 from __future__ import annotations
 
+import json
 import logging
+import os
+import subprocess
+import sys
 import threading
-import time
-import traceback
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
-from smsdesk.core.sending import SendProgress
-from smsdesk.errors import UserFacingError
-from smsdesk.storage import Store
+from smsdesk import paths
 
 log = logging.getLogger("smsdesk.worker.send")
-
-PROGRESS_INTERVAL = 0.1
-"""Seconds between progress signals: often enough to look live, rarely enough to cost nothing."""
 
 
 @dataclass(frozen=True)
 class ProgressSnapshot:
-    """What the progress panel shows; built on the worker thread, read on the GUI thread."""
+    """What the progress panel shows."""
 
     done: int
     total: int
@@ -36,20 +40,24 @@ class ProgressSnapshot:
     waiting_until: datetime | None
 
     @classmethod
-    def of(cls, p: SendProgress) -> ProgressSnapshot:
-        return cls(p.done, p.total, p.accepted, p.failed, p.in_doubt, p.skipped, p.rate, p.eta_seconds,
-                   p.waiting_until)
+    def of(cls, event: dict[str, Any]) -> ProgressSnapshot:
+        until = event.get("waiting_until")
+        return cls(
+            int(event["done"]), int(event["total"]), int(event["accepted"]), int(event["failed"]),
+            int(event["in_doubt"]), int(event["skipped"]), float(event["rate"]),
+            None if event.get("eta") is None else float(event["eta"]),
+            datetime.fromisoformat(until) if until else None,
+        )
 
 
 class SendWorker(QObject):
-    """Sends one campaign, then waits (at most ``report_wait`` seconds) for its delivery reports.
+    """Sends one campaign through a sending process, then lets it wait for delivery reports.
 
-    Signals: ``progress(snapshot)`` with a :class:`ProgressSnapshot`, at most every
-    ``PROGRESS_INTERVAL`` seconds; ``sent(state, note)`` when sending stopped: ``state`` is
-    ``sent`` (every message has an answer), ``paused``, ``waiting`` or ``cancelled`` and ``note``
-    says why in words; ``reports_changed()`` whenever delivery reports moved messages;
-    ``finished()`` when the worker is done, reports included; ``failed(message)`` on a known
-    failure; ``crashed(details)`` on a bug.
+    Signals: ``progress(snapshot)`` with a :class:`ProgressSnapshot`; ``sent(state, note)`` when
+    sending stopped: ``state`` is ``sent`` (every message has an answer), ``paused``, ``waiting``
+    or ``cancelled`` and ``note`` says why in words; ``reports_changed()`` whenever messages
+    changed state in the journal; then exactly one of ``finished()`` (the process is done),
+    ``failed(message)`` on a known failure or ``crashed(details)`` on a bug.
     """
 
     progress = Signal(object)
@@ -60,17 +68,16 @@ class SendWorker(QObject):
     crashed = Signal(str)
 
     def __init__(
-        self, campaign_id: int, account_name: str, report_wait: float = 60.0, max_wait: float = float("inf")
+        self, campaign_id: int, account_name: str, report_wait: float = 60.0, database: Path | None = None
     ) -> None:
         super().__init__()
         self.campaign_id = campaign_id
         self.account_name = account_name
         self.report_wait = report_wait
-        self.max_wait = max_wait
+        self.database = database or paths.database_path()
         self.cancel = threading.Event()
-        self.discard = False
-        """Set with :meth:`cancel_campaign`: what is still queued is skipped, not kept."""
-        self._last_emit = 0.0
+        self._process: subprocess.Popen[str] | None = None
+        self._lock = threading.Lock()
         self._thread = QThread()
         self._thread.setObjectName("send-worker")
         self.moveToThread(self._thread)
@@ -79,64 +86,97 @@ class SendWorker(QObject):
     def start(self) -> None:
         self._thread.start()
 
+    def _tell(self, command: str) -> None:
+        with self._lock:
+            process = self._process
+            if process is None or process.stdin is None:
+                return
+            try:
+                process.stdin.write(command + "\n")
+                process.stdin.flush()
+            except (BrokenPipeError, OSError, ValueError):
+                pass  # it already ended
+
     def pause(self) -> None:
         """Stop after the requests in flight; what is queued stays queued for a resume."""
         self.cancel.set()
+        self._tell("pause")
 
     def cancel_campaign(self) -> None:
         """Stop after the requests in flight and skip everything not yet sent."""
-        self.discard = True
         self.cancel.set()
+        self._tell("cancel")
 
     def stop(self) -> None:
-        """Pause and wait for the thread: the requests in flight get their answers recorded."""
-        self.cancel.set()
+        """Pause and wait until the sending process has recorded the answers of its requests."""
+        self.pause()
         self._thread.quit()
         self._thread.wait()
 
-    def _emit_progress(self, p: SendProgress) -> None:
-        now = time.monotonic()
-        if now - self._last_emit >= PROGRESS_INTERVAL or p.done >= p.total or p.waiting_until is not None:
-            self._last_emit = now
-            self.progress.emit(ProgressSnapshot.of(p))
+    def _command(self) -> list[str]:
+        from smsdesk.engine.send_process import sender_command
+
+        command = sender_command(self.campaign_id, self.database)
+        return [*command, "--report-wait", str(self.report_wait)]
 
     @Slot()
     def run(self) -> None:
-        from smsdesk.engine.campaign_control import (
-            cancel_campaign,
-            send_campaign,
-            wait_for_campaign_reports,
-        )
-        from smsdesk.engine.providers import open_provider
-
+        ended = False
         try:
-            with Store.open(durable=True) as store:
-                account = store.accounts.get(self.account_name)
-                provider = open_provider(account)
-                try:
-                    outcome = send_campaign(
-                        store, provider, account, self.campaign_id,
-                        on_progress=self._emit_progress, cancel=self.cancel, max_wait=self.max_wait,
-                    )
-                    self.progress.emit(ProgressSnapshot.of(outcome.result.progress))
-                    state, note = outcome.state, outcome.note
-                    if self.discard:
-                        cancel_campaign(store, self.campaign_id)
-                        state = "cancelled"
-                    self.reports_changed.emit()
-                    self.sent.emit(state, note)
-                    if state == "sent" and not self.cancel.is_set() and self.report_wait > 0:
-                        wait_for_campaign_reports(
-                            store, provider, account, self.campaign_id, timeout=self.report_wait,
-                            cancel=self.cancel, on_change=lambda _n: self.reports_changed.emit(),
-                        )
-                finally:
-                    provider.close()
-            self.finished.emit()
-        except UserFacingError as exc:
-            self.failed.emit(str(exc))
-        except Exception:
-            log.exception("sending campaign %s failed", self.campaign_id)
-            self.crashed.emit(traceback.format_exc())
+            env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+            flags = subprocess.CREATE_NO_WINDOW if sys.platform == "win32" else 0  # type: ignore[attr-defined]
+            process = subprocess.Popen(
+                self._command(), stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                text=True, encoding="utf-8", env=env, creationflags=flags,
+            )
+            with self._lock:
+                self._process = process
+            if self.cancel.is_set():
+                self._tell("pause")
+            assert process.stdout is not None and process.stderr is not None
+            for line in process.stdout:
+                ended = self._event(line) or ended
+            process.wait()
+            errors = process.stderr.read().strip()
+            if not ended:
+                log.error("the sending process for campaign %s ended with %s: %s", self.campaign_id,
+                          process.returncode, errors)
+                message = self.tr(
+                    "The sending process stopped unexpectedly (exit status %1). Messages it was sending "
+                    "are in doubt; resume the campaign to send the rest."
+                ).replace("%1", str(process.returncode))
+                self.failed.emit(message + (f"\n{errors.splitlines()[-1]}" if errors else ""))
+        except OSError as exc:
+            log.exception("cannot start the sending process")
+            self.failed.emit(self.tr("Cannot start sending: %1").replace("%1", str(exc)))
         finally:
+            with self._lock:
+                if self._process is not None and self._process.stdin is not None:
+                    self._process.stdin.close()
+                self._process = None
             self._thread.quit()
+
+    def _event(self, line: str) -> bool:
+        """Pass one line of the sending process on; True once it said it ended."""
+        try:
+            event = json.loads(line)
+        except ValueError:
+            log.warning("the sending process said: %s", line.rstrip())
+            return False
+        kind = event.get("event")
+        if kind == "progress":
+            self.progress.emit(ProgressSnapshot.of(event))
+        elif kind == "sent":
+            self.sent.emit(str(event.get("state", "")), str(event.get("note", "")))
+        elif kind == "reports":
+            self.reports_changed.emit()
+        elif kind == "failed":
+            self.failed.emit(str(event.get("message", "")))
+            return True
+        elif kind == "crashed":
+            self.crashed.emit(str(event.get("details", "")))
+            return True
+        elif kind == "finished":
+            self.finished.emit()
+            return True
+        return False
