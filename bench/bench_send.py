@@ -101,32 +101,31 @@ def _paced(url: str, n: int, rate: float) -> tuple[float, float]:
     return (len(starts) - 1) / (starts[-1] - starts[0]), n / elapsed
 
 
-def _gui_stall(url: str, n: int, kind: str = "aliyun") -> tuple[float, float, float, float]:
+def _gui_stall(url: str, n: int, kind: str = "aliyun", poll_reports: bool = True) -> tuple[float, float, float, float]:
     """Longest GUI-thread stall (ms) while the window sends ``n`` messages; idle; the time it took;
     and the stall of the first campaign of the session, which also builds the send log pane and
     loads the send engine."""
     import keyring
-    from keyring.backend import KeyringBackend
 
     from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer
 
-    class MemoryKeyring(KeyringBackend):
-        priority = 1  # type: ignore[assignment]
+    # The window sends from a process of its own, which must find the account's secret: a
+    # keyring file in the benchmark's data folder, named for both processes by environment.
+    home = Path(os.environ["SMSDESK_HOME"])
+    os.environ["PYTHON_KEYRING_BACKEND"] = "keyrings.alt.file.PlaintextKeyring"
+    os.environ["XDG_DATA_HOME"] = str(home / "xdg")
+    from keyrings.alt.file import PlaintextKeyring
 
-        def __init__(self) -> None:
-            super().__init__()
-            self.items: dict[tuple[str, str], str] = {}
+    backend = PlaintextKeyring()
+    backend.file_path = str(home / "xdg" / "python_keyring" / "keyring_pass.cfg")  # type: ignore[misc]
+    keyring.set_keyring(backend)
+    import smsdesk.gui.send_progress as send_progress
 
-        def get_password(self, service: str, username: str) -> str | None:
-            return self.items.get((service, username))
+    send_progress.show_error = lambda _parent, message: print("error:", message, file=sys.stderr)  # type: ignore[assignment]
+    if not poll_reports:
+        import smsdesk.gui.sendlog_pane as sendlog_pane
 
-        def set_password(self, service: str, username: str, password: str) -> None:
-            self.items[(service, username)] = password
-
-        def delete_password(self, service: str, username: str) -> None:
-            self.items.pop((service, username), None)
-
-    keyring.set_keyring(MemoryKeyring())
+        sendlog_pane.SendLogPane.ensure_polling = lambda self, **_kw: None  # type: ignore[method-assign]
     from smsdesk.engine.first_run import ensure_first_run
     from smsdesk.gui.app import create_application
     from smsdesk.gui.main_window import MainWindow
@@ -226,7 +225,29 @@ def main() -> None:
     print(f"3. longest GUI-thread stall while the window sends {MESSAGES:,} personalised messages (Aliyun, {elapsed:.1f} s)")
     print(f"   idle window: {idle:.0f} ms;  sending: {busy:.0f} ms  (goal < 50 ms);  first campaign of the session, "
           f"which also builds the send log and loads the send engine: {first:.0f} ms")
+    for poll in (True, False):
+        with emulator_process(latency=0.0) as url:
+            busy, idle, elapsed, first = _stall_in_child(url, poll)
+        what = "with" if poll else "without"
+        print(f"   Twilio, one request per message ({elapsed:.1f} s), {what} the send log's delivery-report poller: "
+              f"{busy:.0f} ms (idle {idle:.0f} ms)")
 
+
+def _stall_in_child(url: str, poll_reports: bool) -> tuple[float, float, float, float]:
+    """The same measurement in a fresh process (a window per process)."""
+    import json
+    import subprocess
+
+    from bench.send_harness import ROOT
+
+    code = (
+        "import json, sys; from bench.bench_send import _gui_stall; "
+        f"print(json.dumps(_gui_stall({url!r}, {MESSAGES}, 'twilio', {poll_reports!r})))"
+    )
+    env = {**os.environ, "SMSDESK_HOME": tempfile.mkdtemp(prefix="smsdesk-bench-home-")}
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
+    busy, idle, elapsed, first = json.loads(out.stdout.strip().splitlines()[-1])
+    return busy, idle, elapsed, first
 
 if __name__ == "__main__":
     main()
