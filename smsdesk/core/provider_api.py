@@ -217,3 +217,78 @@ class Provider(Protocol):
         ...
 
     def close(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class SentProbe:
+    """A message in doubt, described by what the provider can be asked about."""
+
+    message_id: int
+    """Journal id; it went out as OutId / SessionContext / the status-callback tag."""
+    phone: str
+    """E.164."""
+    text: str
+    """The text as sent, without the signature."""
+    sent_at: datetime
+    """When its request left, in UTC; the provider is searched around this time."""
+
+
+@dataclass(frozen=True)
+class SentMatch:
+    """What the provider's own records say about one :class:`SentProbe`."""
+
+    message_id: int
+    found: bool
+    """True: the provider has the message (it went out). False: it searched that number and
+    day and the message is not there, so it never arrived."""
+    provider_id: str = ""
+    report: DeliveryReport | None = None
+    """The final delivery report when the provider already has one."""
+
+
+class SentFinder(Protocol):
+    """A provider that can look up messages whose request went unanswered."""
+
+    def find_sent(self, probes: Sequence[SentProbe]) -> list[SentMatch]:
+        """One match for each probe the provider could answer about; probes it cannot search
+        (too old, not its kind) are left out.  Raises like :meth:`Provider.send`."""
+        ...
+
+
+@dataclass(frozen=True)
+class InboundReply:
+    """A text a customer sent back."""
+
+    reply_id: str
+    """Stable across fetches: the provider's id, or a digest of number, text and time."""
+    phone: str
+    """The customer's number, E.164."""
+    text: str
+    received_at: datetime
+    """When the provider received it, in UTC."""
+    to: str = ""
+    """Where it was sent: our number, sign name or extension, as the provider reports it."""
+
+
+@dataclass(frozen=True)
+class ReplyPage:
+    """Replies fetched by one call, and where the next call carries on."""
+
+    replies: list[InboundReply]
+    cursor: str = ""
+    """Opaque to the caller; hand it back on the next :meth:`ReplySource.fetch_replies`."""
+    more: bool = False
+    """True when the provider has more waiting right now: fetch again without pausing."""
+
+
+class ReplySource(Protocol):
+    """A provider whose customers' replies can be fetched by polling."""
+
+    reply_poll_interval: float
+    """Seconds between polls when replies keep coming; callers back off from there when idle."""
+
+    def fetch_replies(self, cursor: str) -> ReplyPage:
+        """Replies received since ``cursor`` (``""``: the last day).  The same reply may come
+        back more than once; callers drop duplicates by ``reply_id``.  Raises like
+        :meth:`Provider.send`."""
+        ...
