@@ -201,8 +201,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from smsdesk import paths
-    from smsdesk.engine.send_process import drive
+    from smsdesk.engine.send_process import drive, run_in_background
 
+    run_in_background()
     database = Path(args.database) if args.database else paths.database_path()
     return drive(args.campaign, database, sys.stdin, sys.stdout, report_wait=args.report_wait)
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import sys
 import threading
 import time
@@ -33,8 +34,16 @@ from smsdesk.errors import UserFacingError
 
 log = logging.getLogger("smsdesk.engine.send_process")
 
+BACKGROUND_NICENESS = 5
+"""How much lower than the window the sending process runs (on Windows: below normal priority)."""
 PROGRESS_INTERVAL = 0.1
 """Seconds between progress lines: often enough to look live, rarely enough to cost nothing."""
+
+
+def run_in_background() -> None:
+    """Lower this process's priority: the window the owner is looking at comes first."""
+    if hasattr(os, "nice"):
+        os.nice(BACKGROUND_NICENESS)
 
 
 def sender_command(campaign_id: int, database: Path) -> list[str]:
@@ -77,13 +86,16 @@ class _Lines:
 
 
 def _listen(commands: TextIO, cancel: threading.Event, discard: list[bool]) -> None:
-    for line in commands:
-        word = line.strip()
-        if word == "cancel":
-            discard[0] = True
-            cancel.set()
-        elif word == "pause":
-            cancel.set()
+    try:
+        for line in commands:
+            word = line.strip()
+            if word == "cancel":
+                discard[0] = True
+                cancel.set()
+            elif word == "pause":
+                cancel.set()
+    except (OSError, ValueError):
+        pass  # the window closed its end
     cancel.set()
 
 
