@@ -178,10 +178,15 @@ def _gui_stall(url: str, n: int, kind: str = "aliyun", poll_reports: bool = True
         panel = window.send_log.sending
         assert panel.worker is not None
         sent: list[str] = []
+        trouble: list[str] = []
         panel.worker.sent.connect(lambda state, _note: sent.append(state))
-        stall = longest_gap(None, until=lambda: bool(sent))
+        panel.worker.failed.connect(trouble.append)
+        panel.worker.crashed.connect(trouble.append)
+        stall = longest_gap(None, until=lambda: bool(sent or trouble))
         done_sending.append(time.perf_counter() - started)
         panel.stop()
+        if trouble or sent != ["sent"]:
+            raise RuntimeError(f"the window's sender did not finish: {sent} {' '.join(trouble)}")
         return stall, done_sending[-1]
 
     done_sending: list[float] = []

@@ -8,6 +8,12 @@ Three separate brakes, because providers complain in three ways:
 * :class:`HoldOff` is a deadline before which no request starts: a ``Retry-After`` or the
   backoff after a failure.  It only ever moves later.
 * :class:`Backoff` is exponential backoff with full jitter, for transient errors only.
+
+A batch is one request for the send loop, but a provider adapter may need several for it
+(Aliyun halving a request to find the number it refuses, Tencent splitting mainland and
+international numbers).  The adapters call :func:`before_request` before each HTTP request;
+while a batch is being sent (:func:`requests_gated`), every request after the first waits for a
+slot of the account's bucket and for any ``Retry-After`` in force, like a batch of its own.
 """
 
 from __future__ import annotations
@@ -15,12 +21,16 @@ from __future__ import annotations
 import random
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 
 Clock = Callable[[], float]
 EPSILON = 1e-9
 """Clock arithmetic in floats: a wait this short is no wait."""
+ADMIT_SLACK = 0.002
+"""A request this close to its turn goes at once: a thread's sleep is rarely more precise."""
 
 
 class TokenBucket:
@@ -31,6 +41,7 @@ class TokenBucket:
     (:meth:`reserve`): the send loop hands a request to a thread a little before its slot, and
     the thread starts it on time, so the time spent writing the journal does not eat into the
     rate.  Slots not used are lost, never saved up for a burst.  A rate of 0 means no limit.
+    Safe to use from several threads.
     """
 
     RECOVERY_SECONDS = 10.0
@@ -43,10 +54,16 @@ class TokenBucket:
         """When the next request may start."""
         self._floor_rate = self.ceiling
         self._slowed_at: float | None = None
+        self._last_start = float("-inf")
+        self._lock = threading.RLock()
 
     @property
     def rate(self) -> float:
         """The rate in force now (the ceiling, or less while recovering from a slow-down)."""
+        with self._lock:
+            return self._rate()
+
+    def _rate(self) -> float:
         if self._slowed_at is None or self.ceiling == 0:
             return self.ceiling
         climbed = (self._clock() - self._slowed_at) / self.RECOVERY_SECONDS
@@ -60,35 +77,57 @@ class TokenBucket:
         """Seconds until the next request may start (0 when it may start now)."""
         if self.ceiling == 0:
             return 0.0
-        wait = self._next - self._clock()
+        with self._lock:
+            wait = self._next - self._clock()
         return wait if wait > EPSILON else 0.0
 
     def slots_within(self, horizon: float) -> int:
         """How many requests may start within ``horizon`` seconds from now."""
         if self.ceiling == 0:
             return 1 << 30
-        ahead = self._next - self._clock()
-        if ahead > horizon + EPSILON:
-            return 0
-        return 1 + int((horizon - max(ahead, 0.0)) * self.rate + EPSILON)
+        with self._lock:
+            ahead = self._next - self._clock()
+            if ahead > horizon + EPSILON:
+                return 0
+            return 1 + int((horizon - max(ahead, 0.0)) * self._rate() + EPSILON)
 
     def reserve(self) -> float:
         """Take the next slot; returns the seconds from now until it."""
         if self.ceiling == 0:
             return 0.0
-        now = self._clock()
-        start = max(self._next, now)
-        self._next = start + 1.0 / self.rate
+        with self._lock:
+            now = self._clock()
+            start = max(self._next, now)
+            self._next = start + 1.0 / self._rate()
         wait = start - now
         return wait if wait > EPSILON else 0.0
+
+    def admit(self) -> float:
+        """A request is about to start: the seconds it must still wait so that it starts at least
+        an interval after the one admitted before it (then it counts as started).
+
+        Slots are reserved ahead and kept by threads that sleep until them; a thread that wakes
+        late must not leave the next request, woken on time, right on its heels.
+        """
+        if self.ceiling == 0:
+            return 0.0
+        with self._lock:
+            now = self._clock()
+            start = max(now, self._last_start + 1.0 / self._rate())
+            # The start as planned, not as it will happen: waking late from this wait must not
+            # push every later request back as well.
+            self._last_start = start
+        wait = start - now
+        return wait if wait > ADMIT_SLACK else 0.0
 
     def slow_down(self, factor: float = 0.5) -> None:
         """The provider said "too many requests": lower the rate, then recover gradually."""
         if self.ceiling == 0:
             return
-        self._floor_rate = max(self.ceiling / 64, self.rate * factor)
-        self._slowed_at = self._clock()
-        self._next = max(self._next, self._clock() + 1.0 / self._floor_rate)
+        with self._lock:
+            self._floor_rate = max(self.ceiling / 64, self._rate() * factor)
+            self._slowed_at = self._clock()
+            self._next = max(self._next, self._clock() + 1.0 / self._floor_rate)
 
 
 class HoldOff:
@@ -130,3 +169,49 @@ class Backoff:
         ceiling = min(self.cap, self.base * 2 ** max(0, attempt))
         draw = (self.rng or random).uniform(0.0, ceiling)
         return max(draw, retry_after or 0.0)
+
+
+# -- every request of a batch paced, not only the first ------------------------------------------
+
+_gate: ContextVar[Callable[[], None] | None] = ContextVar("smsdesk_request_gate", default=None)
+
+
+def before_request() -> None:
+    """Wait until the next HTTP request to the provider may leave (at once outside a batch send)."""
+    gate = _gate.get()
+    if gate is not None:
+        gate()
+
+
+@contextmanager
+def requests_gated(
+    bucket: TokenBucket, hold: HoldOff, sleep: Callable[[float], None] = time.sleep
+) -> Iterator[None]:
+    """While sending one batch on this thread: its first request has its slot already (the send
+    loop reserved it); each further one reserves a slot of ``bucket`` and waits for it and for
+    ``hold``."""
+    first = [True]
+
+    def gate() -> None:
+        if first[0]:
+            first[0] = False
+            return
+        while True:
+            held = hold.remaining()
+            if held > 0:
+                sleep(held)
+                continue
+            wait = bucket.reserve()
+            if wait > 0:
+                sleep(wait)
+            wait = bucket.admit()
+            if wait > 0:
+                sleep(wait)
+            if hold.remaining() <= 0:
+                return
+
+    token = _gate.set(gate)
+    try:
+        yield
+    finally:
+        _gate.reset(token)

@@ -7,8 +7,11 @@ texting a customer twice or losing half a campaign:
 * a batch is marked inflight (durably) before its request leaves, and only when a request slot
   and the account's rate allow it to leave at once, so a crash leaves at most the requests in
   flight in doubt;
-* a request that provably never left is retried with exponential backoff and full jitter;
+* a request that provably never left is retried with exponential backoff and full jitter, and
+  so is a single message a provider turned away for a passing reason, while the others go on;
 * a request whose fate is unknown puts its messages in doubt, never back in the queue;
+* every HTTP request keeps to the account's rate, including the further ones an adapter makes
+  for one batch (see :func:`smsdesk.core.pacing.requests_gated`);
 * ``Retry-After`` is a deadline before which no request starts; a request-rate refusal also
   lowers the rate for a while; a per-number limit only makes that number wait; a daily cap of
   the account pauses the campaign;
@@ -22,6 +25,7 @@ every answer that came back since the last turn and the next batches to send.
 
 from __future__ import annotations
 
+import random
 import threading
 import time
 from collections import deque
@@ -32,7 +36,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
-from smsdesk.core.pacing import Backoff, HoldOff, TokenBucket
+from smsdesk.core.pacing import Backoff, HoldOff, TokenBucket, requests_gated
 from smsdesk.core.provider_api import (
     ErrorKind,
     OutcomeUnknown,
@@ -57,9 +61,15 @@ ACCOUNT_FAULTS = frozenset({ErrorKind.AUTH_FAILED, ErrorKind.QUOTA_EXHAUSTED, Er
 """Refusals every further request would get as well: sending pauses."""
 POLL_SECONDS = 0.1
 """How often a waiting loop looks at the cancel flag."""
-AHEAD_SECONDS = 0.05
-"""Batches are claimed up to this long before their slot; their thread starts them on time."""
+AHEAD_SECONDS = 0.25
+"""Batches are claimed up to this long before their slot; their thread starts them on time.
+
+Long enough to ride out a slow turn of the loop (a WAL checkpoint on a synchronous=FULL commit
+takes ~100 ms) without losing slots of the account's rate; a batch claimed ahead that has not
+started when a stop or a ``Retry-After`` comes goes back to the queue unsent."""
 RATE_WINDOW = 10.0
+BRIEF_WAIT = 10.0
+"""Messages due again within this many seconds (backing off) are waited for without stopping."""
 
 
 def utc_now() -> datetime:
@@ -179,9 +189,11 @@ class RetryPolicy:
     """Failed rounds in a row (or tries of one message) before giving up."""
     base_delay: float = 0.5
     max_delay: float = 30.0
+    rng: random.Random | None = None
+    """The jitter's source (tests give a seeded one)."""
 
     def backoff(self) -> Backoff:
-        return Backoff(self.base_delay, self.max_delay)
+        return Backoff(self.base_delay, self.max_delay, self.rng)
 
     def delay(self, attempt: int, retry_after: float | None = None) -> float:
         """Exponential backoff with full jitter; a provider's Retry-After is a floor."""
@@ -378,12 +390,19 @@ class _Loop:
         return min(free, ahead), None
 
     def _nothing_ready(self) -> bool:
-        """Nothing could be claimed: True when the campaign is done, else note when to come back."""
+        """Nothing could be claimed: True when the campaign is done, else note when to come back.
+
+        A short wait (messages backing off) is waited out here; a longer one ends the run with
+        ``wait_until`` so the caller can say so and decide whether to wait.
+        """
         ready = self.journal.next_ready(self.campaign_id)
         if ready is None:
             return True
-        if ready > self.wall():
+        seconds = (ready - self.wall()).total_seconds()
+        if seconds > BRIEF_WAIT:
             self.wait_until = ready
+        elif seconds > 0:
+            self.hold.hold(seconds)
         return False
 
     def _send(self, batch: list[OutgoingMessage]) -> None:
@@ -395,7 +414,7 @@ class _Loop:
         if self.pool is None:
             self.answers.append((request, self._call(batch)))
             return
-        future = self.pool.submit(self._guarded_send, batch, slot)
+        future = self.pool.submit(self._guarded_send, batch, self.clock() + slot)
         self.inflight[future] = request
         future.add_done_callback(lambda _f: self.wake.set())
 
@@ -405,19 +424,33 @@ class _Loop:
         except Exception as exc:
             return exc
 
-    def _guarded_send(self, batch: list[OutgoingMessage], slot: float = 0.0) -> list[SendOutcome]:
-        """The request, started ``slot`` seconds from now, unless a ``Retry-After`` came in
-        meanwhile; one that comes back holds every other request at once, from this thread."""
-        if slot > 0:
-            time.sleep(slot)
-        if self.hold.remaining() > 0:
+    def _guarded_send(self, batch: list[OutgoingMessage], slot: float | None = None) -> list[SendOutcome]:
+        """The request, started at ``slot`` (on the loop's clock), unless a ``Retry-After`` came
+        in meanwhile; one that comes back holds every other request at once, from this thread.
+
+        Further requests the adapter makes for the batch are paced like batches of their own.
+        """
+        pause = self.sleep or time.sleep
+        early = 0.0 if slot is None else slot - self.clock()
+        if early > 0:
+            time.sleep(early)
+        late = self.bucket.admit()
+        if late > 0:
+            pause(late)
+        if self.hold.remaining() > 0 or self.cancel.is_set() or self.paused_reason:
             raise _NotStarted
         try:
-            return self.provider.send(batch, self.spec)
+            with requests_gated(self.bucket, self.hold, pause):
+                outcomes = self.provider.send(batch, self.spec)
         except ProviderError as exc:
             if exc.fault.retry_after:
                 self.hold.hold(exc.fault.retry_after)
             raise
+        # A request of the batch told to wait (the adapter marked the rest to be sent again).
+        wait = max((o.fault.retry_after or 0.0 for o in outcomes if o.fault is not None), default=0.0)
+        if wait > 0:
+            self.hold.hold(wait)
+        return outcomes
 
     def _wait(self, seconds: float | None) -> None:
         """Until an answer comes back, ``seconds`` pass, or the owner cancels."""
@@ -527,8 +560,9 @@ class _Loop:
                 if self._tried_too_often(o.message_id):
                     s.outcomes.append(o)
                 else:
-                    s.requeue.append(o.message_id)
-                    self.hold.hold(fault.retry_after or 0.0)
+                    # Only this message waits, with backoff: the others of the request went.
+                    wait = self.backoff.delay(self.attempts[o.message_id] - 1, fault.retry_after)
+                    s.deferred.append((o.message_id, self.wall() + timedelta(seconds=wait)))
             elif fault.kind in ACCOUNT_FAULTS:
                 s.requeue.append(o.message_id)
                 self._pause(

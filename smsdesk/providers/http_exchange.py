@@ -17,6 +17,7 @@ from typing import Any
 
 import httpx
 
+from smsdesk.core.pacing import before_request
 from smsdesk.core.provider_api import ErrorKind, OutcomeUnknown, ProviderFault, RequestNotSent
 from smsdesk.i18n import tr
 
@@ -46,8 +47,13 @@ def make_client(
 
 
 def exchange(client: httpx.Client, request: httpx.Request) -> httpx.Response:
-    """Send ``request`` and read the whole answer, translating transport failures."""
+    """Send ``request`` and read the whole answer, translating transport failures.
+
+    While a batch is being sent, every request after the first waits its turn of the account's
+    rate (see :func:`smsdesk.core.pacing.before_request`).
+    """
     host = request.url.host
+    before_request()
     try:
         response = client.send(request)
         response.read()

@@ -7,6 +7,8 @@ Time is a fake clock that only moves when the loop sleeps, so waits are checked 
 
 from __future__ import annotations
 
+import itertools
+import random
 import threading
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
@@ -14,6 +16,7 @@ from typing import ClassVar
 
 import pytest
 
+from smsdesk.core.pacing import before_request
 from smsdesk.core.provider_api import (
     DeliveryReport,
     ErrorKind,
@@ -368,3 +371,50 @@ def test_several_requests_are_in_flight_but_never_more_than_allowed(store: Store
     assert store.journal.campaign_counts(cid) == {"sent": 40}
     assert sorted(m for r in provider.requests for m in r) == list(range(1, 41))
     assert result.progress.done == 40
+
+
+class SplittingProvider(ScriptedProvider):
+    """Makes ``per_batch`` HTTP requests for each batch, as Aliyun's adapter does when it halves a
+    request to find the number the service refuses."""
+
+    def __init__(self, time: FakeTime, per_batch: int) -> None:
+        super().__init__([], time)
+        self.per_batch = per_batch
+        self.request_times: list[float] = []
+
+    def send(self, batch: Sequence[OutgoingMessage], spec: SendSpec) -> list[SendOutcome]:
+        assert self.time is not None
+        for _ in range(self.per_batch):
+            before_request()
+            self.request_times.append(self.time.now)
+        return super().send(batch, spec)
+
+
+def test_every_request_an_adapter_makes_for_a_batch_keeps_to_the_account_rate(store: Store) -> None:
+    cid = _campaign(store, 8, per_request=2)
+    time = FakeTime()
+    provider = SplittingProvider(time, per_batch=3)
+    _run(store, cid, provider, time, rate_per_second=5.0)
+    assert store.journal.campaign_counts(cid) == {"sent": 8}
+    assert len(provider.request_times) == 12
+    gaps = [b - a for a, b in itertools.pairwise(provider.request_times)]
+    assert min(gaps) >= 0.2 - 1e-9  # one request per 1/5 s, whichever batch it belongs to
+
+
+def test_a_message_refused_for_a_while_backs_off_alone_while_the_others_go(store: Store) -> None:
+    cid = _campaign(store, 4)  # batches [1, 2] and [3, 4]
+    time = FakeTime()
+    busy = ProviderFault(ErrorKind.TRANSIENT, "InternalError.OtherError", "busy")
+
+    def first_busy(batch: Sequence[OutgoingMessage]) -> list[SendOutcome]:
+        return [SendOutcome(1, fault=busy), SendOutcome(2, provider_id="P2")]
+
+    provider = ScriptedProvider([first_busy], time)
+    policy = RetryPolicy(max_attempts=3, base_delay=4.0, rng=random.Random(1))
+    backoff = random.Random(1).uniform(0.0, 4.0)
+    result = _run(store, cid, provider, time, retry=policy)
+    assert store.journal.campaign_counts(cid) == {"sent": 4}
+    assert provider.requests == [[1, 2], [3, 4], [1]]
+    assert provider.times[:2] == [0.0, 0.0]  # the other batch did not wait for it
+    assert provider.times[2] >= backoff - 1e-9
+    assert result.wait_until is None  # a short backoff is waited out, sending does not stop

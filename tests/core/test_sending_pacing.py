@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from smsdesk.core.pacing import Backoff, HoldOff, TokenBucket
+from smsdesk.core.pacing import Backoff, HoldOff, TokenBucket, before_request, requests_gated
 
 
 class Clock:
@@ -71,3 +71,39 @@ def test_backoff_is_full_jitter_below_an_exponential_ceiling_with_retry_after_as
         assert all(0.0 <= d <= ceiling for d in draws)
         assert max(draws) > ceiling * 0.8 and min(draws) < ceiling * 0.2  # spread over the range
     assert all(backoff.delay(0, retry_after=3.0) >= 3.0 for _ in range(50))
+
+
+def test_inside_a_batch_each_request_after_the_first_waits_for_its_slot_and_for_retry_after() -> None:
+    clock = Clock()
+    bucket = TokenBucket(10.0, clock=clock)
+    hold = HoldOff(clock)
+
+    def sleep(seconds: float) -> None:
+        clock.now += seconds
+
+    started: list[float] = []
+    bucket.reserve()  # the send loop's slot for the batch's first request
+    with requests_gated(bucket, hold, sleep):
+        before_request()
+        started.append(clock.now)
+        before_request()
+        started.append(clock.now)
+        hold.hold(3.0)  # a Retry-After came back meanwhile
+        before_request()
+        started.append(clock.now)
+    before_request()  # outside a batch send: no wait
+    assert started == pytest.approx([100.0, 100.1, 103.1])
+    assert clock.now == pytest.approx(103.1)
+
+
+def test_a_request_woken_late_does_not_let_the_next_one_leave_on_its_heels() -> None:
+    clock = Clock()
+    bucket = TokenBucket(10.0, clock=clock)
+    assert [bucket.reserve(), bucket.reserve()] == pytest.approx([0.0, 0.1])
+    clock.now += 0.08  # the first request's thread woke 80 ms late
+    assert bucket.admit() == 0.0
+    clock.now += 0.02  # the second one wakes on time, 20 ms after the first started
+    assert bucket.admit() == pytest.approx(0.08)  # and waits until an interval has passed
+    clock.now += 5.0
+    assert bucket.admit() == 0.0
+    assert TokenBucket(0, clock=clock).admit() == 0.0

@@ -10,7 +10,9 @@ and the owner decides about messages in doubt.  After every step:
   or in doubt, unless the owner chose to drop it): nothing is lost, nothing is sent again by
   accident;
 * a claim only hands out queued messages whose time has come and whose number is not opted out;
-* every message is in exactly one known state, and the database is intact.
+* every message is in exactly one known state, the counts add up, and the database is intact.
+
+``tests/engine/test_send_loop_stateful.py`` drives the same journal through the real send loop.
 """
 
 from __future__ import annotations
@@ -223,6 +225,15 @@ class JournalMachine(RuleBasedStateMachine):
             states = self.states()
             assert set(states) == set(self.ids)
             assert set(states.values()) <= STATES
+
+    @invariant()
+    def the_counts_add_up(self) -> None:
+        if self.ids:
+            counts = self.store.journal.campaign_counts(self.campaign)
+            assert sum(counts.values()) == len(self.ids)
+            total, done = self.store.journal.progress_counts(self.campaign)
+            assert total == len(self.ids)
+            assert done == len(self.ids) - counts.get("queued", 0) - counts.get("inflight", 0)
 
     @invariant()
     def nothing_reached_the_provider_twice_without_the_owner(self) -> None:
