@@ -1,4 +1,5 @@
-"""``smsdesk campaigns``: campaigns as a whole (list, resume, cancel, retry failed, in doubt, schedules)."""
+"""``smsdesk campaigns``: campaigns as a whole (list, resume, cancel, retry failed, in doubt and
+reconciling it with the provider's records, schedules)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from smsdesk.errors import UserFacingError
 from smsdesk.i18n import tr
 from smsdesk.storage import Store
 from smsdesk.storage.journal import CampaignInfo
+from smsdesk.storage.reconcile import ReconcileCheck
 
 
 def register(sub: Subparsers) -> None:
@@ -49,8 +51,17 @@ def register(sub: Subparsers) -> None:
     decision = doubt.add_mutually_exclusive_group()
     decision.add_argument("--send-again", action="store_true", help=tr("Queue them to be sent again (resume the campaign to send)."))
     decision.add_argument("--drop", action="store_true", help=tr("Do not send them again."))
+    doubt.add_argument("--not-found-only", action="store_true",
+                       help=tr("Decide only about those the provider was asked about and does not have."))
     add_json(doubt)
     doubt.set_defaults(func=cmd_in_doubt)
+
+    reconcile = csub.add_parser(
+        "reconcile", help=tr("Look a campaign's messages in doubt up in the provider's records; nothing is resent.")
+    )
+    reconcile.add_argument("campaign", type=int)
+    add_json(reconcile)
+    reconcile.set_defaults(func=cmd_reconcile)
 
     schedule = csub.add_parser("schedule", help=tr("Change when a campaign is sent."))
     schedule.add_argument("campaign", type=int)
@@ -168,23 +179,55 @@ def cmd_retry_failed(args: argparse.Namespace) -> int:
 
 def cmd_in_doubt(args: argparse.Namespace) -> int:
     from smsdesk.engine.campaign_control import decide_in_doubt
+    from smsdesk.engine.reconcile import evidence, not_found_in_doubt
 
     with open_store() as store:
         _campaign(store, args.campaign)
         doubtful = store.journal.in_doubt_messages(args.campaign)
         if args.send_again or args.drop:
-            changed = decide_in_doubt(store, args.campaign, [m.id for m in doubtful], send_again=args.send_again)
+            ids = not_found_in_doubt(store, args.campaign) if args.not_found_only else [m.id for m in doubtful]
+            changed = decide_in_doubt(store, args.campaign, ids, send_again=args.send_again)
             if args.send_again:
                 print(tr("{count} messages are queued again; run “smsdesk campaigns resume {id}” to send them.",
                          count=changed, id=args.campaign))
             else:
                 print(tr("{count} messages will not be sent again.", count=changed))
             return 0
+        checks = evidence(store, [m.id for m in doubtful])
     if args.json:
-        print_json([{"id": m.id, "phone": m.phone, "name": m.name, "text": m.text, "reason": m.reason} for m in doubtful])
+        print_json([{"id": m.id, "phone": m.phone, "name": m.name, "text": m.text, "reason": m.reason,
+                     "not_found_at_provider": checks[m.id].checked_at.isoformat() if m.id in checks else None}
+                    for m in doubtful])
     else:
-        print_table([tr("ID"), tr("Number"), tr("Name"), tr("Why")], [(m.id, m.phone, m.name, m.reason) for m in doubtful])
+        print_table([tr("ID"), tr("Number"), tr("Name"), tr("Why"), tr("At the provider")],
+                    [(m.id, m.phone, m.name, m.reason, _lookup_note(checks.get(m.id))) for m in doubtful])
     return 0
+
+
+def _lookup_note(check: ReconcileCheck | None) -> str:
+    if check is None:
+        return ""
+    return tr("not found ({time})", time=check.checked_at.astimezone().strftime("%Y-%m-%d %H:%M"))
+
+
+def cmd_reconcile(args: argparse.Namespace) -> int:
+    from smsdesk.engine.reconcile import reconcile_in_doubt
+
+    with open_store() as store:
+        _campaign(store, args.campaign)
+        result = reconcile_in_doubt(store, campaign_id=args.campaign)
+        left = store.journal.campaign_counts(args.campaign).get("in_doubt", 0)
+    if args.json:
+        print_json({"campaign_id": args.campaign, "found": result.found, "not_found": result.not_found,
+                    "unanswered": result.unanswered, "unsupported": result.unsupported,
+                    "in_doubt": left, "problems": result.problems})
+    else:
+        print(result.describe())
+        for problem in result.problems:
+            print(problem, file=sys.stderr)
+        if left:
+            print(tr("{count} still in doubt: see “smsdesk campaigns in-doubt {id}”.", count=left, id=args.campaign))
+    return 1 if result.problems else 0
 
 
 def cmd_schedule(args: argparse.Namespace) -> int:

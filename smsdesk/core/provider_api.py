@@ -282,13 +282,23 @@ class ReplyPage:
 
 
 class ReplySource(Protocol):
-    """A provider whose customers' replies can be fetched by polling."""
+    """A provider whose customers' replies can be fetched by polling.
+
+    A provider class whose replies depend on its settings (a generic gateway needs a replies
+    address, Aliyun the account id its reply queue is named after) also has a static
+    ``replies_configured(settings) -> bool``; without one, every account of it can be asked.
+    """
 
     reply_poll_interval: float
     """Seconds between polls when replies keep coming; callers back off from there when idle."""
 
     def fetch_replies(self, cursor: str) -> ReplyPage:
         """Replies received since ``cursor`` (``""``: the last day).  The same reply may come
-        back more than once; callers drop duplicates by ``reply_id``.  Raises like
-        :meth:`Provider.send`."""
+        back more than once; callers drop duplicates by ``reply_id``.
+
+        Store a page's replies and its cursor together, then pass that cursor: a provider may
+        acknowledge (delete) a page only when it gets the cursor that follows it, so a reply
+        fetched by a process that dies before storing it is fetched again.  Raises like
+        :meth:`Provider.send`, or ``UserFacingError`` when the account is not set up for
+        replies."""
         ...

@@ -1,5 +1,8 @@
 """Aliyun dysmsapi 2017-05-25 as the emulator speaks it: V1 and V3 signatures, SendSms,
-SendBatchSms, QuerySendDetails, and the console's lists QuerySmsTemplateList and QuerySmsSignList.
+SendBatchSms, QuerySendDetails (by BizId, or every record of a number and day), the console's
+lists QuerySmsTemplateList and QuerySmsSignList, and Dybaseapi's QueryTokenForMnsQueue, the
+temporary credentials for reading replies off the account's SmsUp queue (see
+:mod:`smsdesk.emulator.mns_api`).
 
 Authentication is checked the way POP checks it: the canonical form is rebuilt from what
 arrived on the wire (method, decoded parameters, the headers the client said it signed, the
@@ -11,15 +14,23 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qsl, quote
 
+from smsdesk.emulator import inbound
 from smsdesk.emulator.http_server import Reply, Request
 from smsdesk.emulator.replies import china_time, json_reply, request_id, retry_after_headers
 from smsdesk.emulator.sms_text import e164, render_aliyun
-from smsdesk.emulator.state import AcceptedMessage, EmulatorState, RequestRecord, TemplateInfo
+from smsdesk.emulator.state import (
+    AcceptedMessage,
+    EmulatorState,
+    MnsToken,
+    RequestRecord,
+    TemplateInfo,
+)
 from smsdesk.providers import aliyun_signing as signing
 
 API = "aliyun"
@@ -165,6 +176,7 @@ class AliyunApi:
                 "QuerySendDetails": self._query_send_details,
                 "QuerySmsTemplateList": self._query_template_list,
                 "QuerySmsSignList": self._query_sign_list,
+                "QueryTokenForMnsQueue": self._query_token,
             }.get(action)
             if handler is None:
                 raise AliyunFailure(404, "InvalidAction.NotFound", "Specified api is not found.")
@@ -469,6 +481,35 @@ class AliyunApi:
                     }
                 )
         return {"TotalCount": len(found), "SmsSendDetailDTOs": {"SmsSendDetailDTO": details}}
+
+    def _query_token(self, key_id: str, params: dict[str, str]) -> dict[str, Any]:
+        """Temporary credentials for the key's own queue of ``MessageType`` (SmsUp, SmsReport)."""
+        kind = params.get("MessageType", "")
+        if not kind:
+            raise _missing("MessageType")
+        uid = inbound.aliyun_uid(self.state, key_id)
+        queue = f"Alicom-Queue-{uid}-{kind}"
+        if params.get("QueueName", queue) != queue:
+            raise _business("isv.INVALID_PARAMETERS", "QueueName does not belong to this account")
+        now = self.state.wall_clock()
+        token = MnsToken(
+            secret=secrets.token_urlsafe(24),
+            security_token="CAIS" + secrets.token_urlsafe(48),
+            queue=queue,
+            expires_at=now + self.state.token_lifetime,
+        )
+        temporary = "STS." + secrets.token_hex(12)
+        with self.state.lock:
+            self.state.mns_tokens[temporary] = token
+        return {
+            "MessageTokenDTO": {
+                "AccessKeyId": temporary,
+                "AccessKeySecret": token.secret,
+                "SecurityToken": token.security_token,
+                "CreateTime": china_time(now).strftime("%Y-%m-%d %H:%M:%S"),
+                "ExpireTime": china_time(token.expires_at).strftime("%Y-%m-%d %H:%M:%S"),
+            }
+        }
 
     # -- the console's lists ------------------------------------------------------------------
 

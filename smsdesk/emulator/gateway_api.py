@@ -5,6 +5,11 @@ a form or a query string, where ``sign = md5(account + password + mobile + conte
 timestamp)`` and the timestamp (Unix seconds) may be at most 10 minutes off.  A Bearer token or
 an ``X-API-Key`` header may stand in for the signature.  Answers are ``{"code": "0", "msg":
 "OK", "msgid": ...}``; any other code is a refusal.
+
+``/gateway/replies`` lists customers' replies (GET; ``account``, ``timestamp`` and ``sign =
+md5(account + password + timestamp)``, or a token), from ``since`` (the ``next`` of the previous
+answer) at most ``limit`` (default 50, at most 100) at a time: ``{"code": "0", "replies": [{"id",
+"mobile", "content", "time", "dest"}], "next": ..., "more": ...}``, times in Beijing time.
 """
 
 from __future__ import annotations
@@ -16,12 +21,15 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from smsdesk.emulator.http_server import Reply, Request
-from smsdesk.emulator.replies import json_reply, retry_after_headers
+from smsdesk.emulator.replies import china_time, json_reply, retry_after_headers
 from smsdesk.emulator.sms_text import e164
 from smsdesk.emulator.state import AcceptedMessage, EmulatorState, RequestRecord
 
 API = "gateway"
 PATH = "/gateway/send"
+REPLIES_PATH = "/gateway/replies"
+REPLIES_DEFAULT = 50
+REPLIES_MAX = 100
 SKEW_SECONDS = 10 * 60
 CONTENT_MAX = 500
 DEFAULT_REFUSAL = "7"
@@ -58,6 +66,8 @@ class GatewayApi:
         return json_reply(429, {"code": "1", "msg": CODES["1"]}, retry_after_headers(retry_after))
 
     def handle(self, request: Request) -> Reply:
+        if request.path == REPLIES_PATH:
+            return self._replies(request)
         try:
             if request.path != PATH:
                 raise GatewayFailure("2", 404)
@@ -86,7 +96,50 @@ class GatewayApi:
             raise GatewayFailure("2", 400) from None
         return dict(pairs)
 
-    def _authenticate(self, request: Request, fields: dict[str, str]) -> str:
+    def _replies(self, request: Request) -> Reply:
+        try:
+            if request.method != "GET":
+                raise GatewayFailure("2", 405)
+            fields = self._fields(request)
+            account = self._authenticate(request, fields, signed=("account", "timestamp"))
+            try:
+                start = int(fields.get("since") or 0)
+                limit = int(fields.get("limit") or REPLIES_DEFAULT)
+            except ValueError:
+                raise GatewayFailure("2", 400) from None
+            if start < 0 or not 1 <= limit <= REPLIES_MAX:
+                raise GatewayFailure("2", 400)
+            with self.state.lock:
+                mine = [r for r in self.state.inbound if r.api == API and r.account == account]
+            page = mine[start : start + limit]
+        except GatewayFailure as failure:
+            self.state.record_request(RequestRecord(API, "replies", failure.status, failure.code))
+            return json_reply(failure.status, {"code": failure.code, "msg": CODES[failure.code]})
+        self.state.record_request(RequestRecord(API, "replies", 200, "0"))
+        items = [
+            {
+                "id": r.reply_id,
+                "mobile": r.phone.removeprefix("+86") if r.phone.startswith("+86") else r.phone,
+                "content": r.text,
+                "time": china_time(r.received_at).strftime("%Y-%m-%d %H:%M:%S"),
+                "dest": r.to,
+            }
+            for r in page
+        ]
+        following = start + len(page)
+        return json_reply(
+            200,
+            {"code": "0", "msg": "OK", "replies": items, "next": str(following), "more": following < len(mine)},
+        )
+
+    def _authenticate(
+        self,
+        request: Request,
+        fields: dict[str, str],
+        signed: tuple[str, ...] = ("account", "mobile", "content", "timestamp"),
+    ) -> str:
+        """The account the request is from: a token, or ``md5(account + password + the other
+        ``signed`` fields)``."""
         scheme, _, token = request.header("authorization").partition(" ")
         if scheme == "Bearer" or request.header("x-api-key"):
             token = token if scheme == "Bearer" else request.header("x-api-key")
@@ -109,13 +162,8 @@ class GatewayApi:
             raise GatewayFailure("5") from None
         if skew > SKEW_SECONDS:
             raise GatewayFailure("5")
-        expected = signature(
-            account,
-            password,
-            fields.get("mobile", ""),
-            fields.get("content", ""),
-            fields["timestamp"],
-        )
+        parts = [account, password, *(fields.get(name, "") for name in signed[1:])]
+        expected = hashlib.md5("".join(parts).encode()).hexdigest()
         if not hmac.compare_digest(expected, fields["sign"].lower()):
             raise GatewayFailure("4")
         return account

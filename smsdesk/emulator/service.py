@@ -11,7 +11,8 @@ Typical use in a test::
         assert emu.accepted[0].text == "【Shop】Code 1234"
 
 Requests are routed by what they carry: ``X-TC-Action`` goes to Tencent, ``/2010-04-01/`` to
-Twilio, ``/gateway/`` to the gateway, everything else to Aliyun.  Faults armed with
+Twilio, ``/gateway/`` to the gateway, ``/queues/`` to Aliyun's MNS reply queues, everything
+else to Aliyun.  :meth:`Emulator.add_reply` makes a customer answer.  Faults armed with
 :meth:`Emulator.inject` hit the next matching requests, before or after the request is
 handled for real.
 """
@@ -22,20 +23,24 @@ import time
 import traceback
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from http import HTTPStatus
 from types import TracebackType
 from typing import Protocol
 
-from smsdesk.emulator import aliyun_api, tencent_api
+from smsdesk.emulator import aliyun_api, inbound, tencent_api
+from smsdesk.emulator.actions import request_action
 from smsdesk.emulator.aliyun_api import AliyunApi
 from smsdesk.emulator.gateway_api import GatewayApi
 from smsdesk.emulator.http_server import BoundedHTTPServer, Drop, Hold, Outcome, Reply, Request
+from smsdesk.emulator.mns_api import MnsApi
 from smsdesk.emulator.replies import json_reply
 from smsdesk.emulator.state import (
     AcceptedMessage,
     EmulatorState,
     Fault,
     FaultKind,
+    InboundSms,
     RequestRecord,
     normalized,
 )
@@ -64,6 +69,8 @@ class DemoAccounts:
     aliyun_pickup_template: str = "SMS_900002"
     """Approved: ``${name}，您的订单已到店，请凭取货码${code}领取。``"""
     aliyun_pending_template: str = "SMS_900003"
+    aliyun_uid: str = "1234567890123456"
+    """The account id its replies queue is named after (``Alicom-Queue-<uid>-SmsUp``)."""
     tencent_secret_id: str = "AKIDemulatorDemoSecretId"
     tencent_secret_key: str = "emulator-demo-key"
     tencent_app_id: str = "1400900001"
@@ -101,7 +108,13 @@ class Emulator:
         self._tencent = TencentApi(self.state)
         self._apis: dict[str, _Api] = {
             api.name: api
-            for api in (self._aliyun, self._tencent, TwilioApi(self.state), GatewayApi(self.state))
+            for api in (
+                self._aliyun,
+                self._tencent,
+                TwilioApi(self.state),
+                GatewayApi(self.state),
+                MnsApi(self.state),
+            )
         }
         self._server: BoundedHTTPServer | None = None
 
@@ -145,9 +158,17 @@ class Emulator:
 
     # -- accounts ---------------------------------------------------------------------------
 
-    def add_aliyun_key(self, access_key_id: str, access_key_secret: str) -> None:
+    def add_aliyun_key(
+        self, access_key_id: str, access_key_secret: str, *, uid: str | None = None
+    ) -> None:
+        """``uid``: the Alibaba Cloud account id behind the key (made up when not given)."""
         with self.state.lock:
             self.state.aliyun_keys[access_key_id] = access_key_secret
+            if uid is not None:
+                self.state.aliyun_uids[access_key_id] = uid
+
+    def aliyun_uid(self, access_key_id: str) -> str:
+        return inbound.aliyun_uid(self.state, access_key_id)
 
     def add_aliyun_signature(
         self, sign_name: str, *, status: str = "approved", reason: str = ""
@@ -257,7 +278,7 @@ class Emulator:
     def load_demo(self) -> DemoAccounts:
         """Accounts, signatures and templates for every API, with well-known credentials."""
         demo = DemoAccounts()
-        self.add_aliyun_key(demo.aliyun_key_id, demo.aliyun_secret)
+        self.add_aliyun_key(demo.aliyun_key_id, demo.aliyun_secret, uid=demo.aliyun_uid)
         self.add_aliyun_signature(demo.aliyun_signature)
         self.add_aliyun_signature("smsdesk店铺", status="pending")
         self.add_aliyun_template(demo.aliyun_template, "${content}", name="Any text")
@@ -300,12 +321,22 @@ class Emulator:
 
     # -- behaviour --------------------------------------------------------------------------
 
-    def refuse_number(self, phone: str, *, code: str = "", api: str | None = None) -> None:
+    def refuse_number(
+        self, phone: str, *, code: str = "", api: str | None = None, times: int | None = None
+    ) -> None:
         """Have the services refuse ``phone`` (``code``, or each service's own default:
         Tencent ``FailedOperation.PhoneNumberInBlacklist`` for just that number, Aliyun
-        ``isv.MOBILE_NUMBER_ILLEGAL`` for the whole request, Twilio 21610)."""
+        ``isv.MOBILE_NUMBER_ILLEGAL`` for the whole request, Twilio 21610).
+
+        ``times``: only the next that many requests for it (a passing fault); always when None.
+        """
+        number = normalized(phone)
         with self.state.lock:
-            self.state.refused.setdefault(normalized(phone), {})[api] = code
+            self.state.refused.setdefault(number, {})[api] = code
+            if times is None:
+                self.state.refusals_left.pop((number, api), None)
+            else:
+                self.state.refusals_left[(number, api)] = times
 
     def fail_delivery(self, phone: str, code: str = "") -> None:
         """Accept messages to ``phone`` but report them undelivered (``code`` or a default)."""
@@ -338,6 +369,35 @@ class Emulator:
     def latency(self, seconds: float) -> None:
         with self.state.lock:
             self.state.latency = seconds
+
+    def add_reply(
+        self,
+        phone: str,
+        text: str,
+        *,
+        to: str | None = None,
+        at: float | datetime | None = None,
+        api: str | None = None,
+        duplicate: bool = False,
+    ) -> InboundSms:
+        """Have the customer at ``phone`` answer ``text``.
+
+        The reply goes to the service (and account) that last sent ``phone`` a message, or to
+        ``api`` (``aliyun``, ``tencent``, ``twilio``, ``gateway``).  ``to`` is what it was sent
+        to (our number, sign name; the sender of that message by default), ``at`` when the
+        service received it (wall-clock seconds or a datetime; now by default: an earlier time
+        than a reply already waiting makes them arrive out of order).  ``duplicate`` delivers it
+        twice, as an at-least-once service may.
+        """
+        return inbound.add_reply(
+            self.state, phone, text, to=to, at=at, api=api, duplicate=duplicate
+        )
+
+    @property
+    def replies(self) -> list[InboundSms]:
+        """Every reply received so far, in arrival order (a copy)."""
+        with self.state.lock:
+            return list(self.state.inbound)
 
     def inject(self, fault: Fault, times: int = 1, *, after: int = 0) -> None:
         """Apply ``fault`` to ``times`` matching requests, once ``after`` more have passed."""
@@ -390,6 +450,8 @@ class Emulator:
             return self._apis["twilio"]
         if request.path.startswith("/gateway/"):
             return self._apis["gateway"]
+        if request.path.startswith("/queues/"):
+            return self._apis["mns"]
         return self._apis["aliyun"]
 
     def _application(self, request: Request) -> Outcome:
@@ -397,7 +459,7 @@ class Emulator:
         server = self._server
         if self.state.latency > 0 and server is not None:
             server.stopping.wait(self.state.latency)
-        fault = self.state.take_fault(api.name)
+        fault = self.state.take_fault(api.name, request_action(api.name, request))
         if fault is not None and not fault.after_processing:
             return self._misbehave(api, fault)
         try:

@@ -36,7 +36,10 @@ class FaultKind(StrEnum):
 class Fault:
     kind: FaultKind
     api: str | None = None
-    """``aliyun``, ``tencent``, ``twilio`` or ``gateway``; None for any."""
+    """``aliyun``, ``tencent``, ``twilio``, ``gateway`` or ``mns``; None for any."""
+    action: str | None = None
+    """Only requests for this action (``SendSms``, ``CreateMessage``, ``send``...; see
+    :func:`smsdesk.emulator.actions.request_action`); None for any."""
     status: int = 503
     retry_after: str | None = "1"
     """The Retry-After header as sent: seconds, or an HTTP date."""
@@ -100,6 +103,53 @@ class ArmedFault:
     """Matching requests still to let through untouched before the fault starts."""
 
 
+@dataclass(frozen=True)
+class InboundSms:
+    """A text a customer sent back, as the service that received it recorded it."""
+
+    api: str
+    account: str
+    """Tencent app id, Twilio account SID, Aliyun AccessKey id, gateway account."""
+    phone: str
+    """The customer's number, E.164."""
+    text: str
+    to: str
+    """What the customer replied to: our number (Twilio), the sign name (Aliyun, Tencent), the
+    gateway account."""
+    received_at: float
+    """Wall-clock seconds."""
+    reply_id: str = ""
+    """The service's own id (Twilio SID, gateway id, Aliyun sequence id); Tencent has none."""
+    extend: str = ""
+
+
+@dataclass
+class QueuedMessage:
+    """One message of an MNS queue."""
+
+    message_id: str
+    body: str
+    enqueued_at: float
+    """Wall-clock seconds."""
+    visible_at: float = 0.0
+    """Monotonic time from which a receive may hand it out."""
+    handle: str = ""
+    """The receipt handle of its latest receive; only that one deletes it."""
+    dequeue_count: int = 0
+    first_dequeued_at: float = 0.0
+
+
+@dataclass(frozen=True)
+class MnsToken:
+    """Temporary credentials QueryTokenForMnsQueue handed out for one queue."""
+
+    secret: str
+    security_token: str
+    queue: str
+    expires_at: float
+    """Wall-clock seconds."""
+
+
 @dataclass
 class TemplateInfo:
     text: str
@@ -128,12 +178,27 @@ class EmulatorState:
     gateway_tokens: dict[str, str] = field(default_factory=dict)
     """Bearer token -> account."""
 
+    aliyun_uids: dict[str, str] = field(default_factory=dict)
+    """AccessKey id -> the Alibaba Cloud account id its SmsUp queue is named after."""
+    inbound: list[InboundSms] = field(default_factory=list)
+    """Every reply received, in arrival order (a duplicate delivery appears twice)."""
+    tencent_reply_queues: dict[str, deque[InboundSms]] = field(default_factory=dict)
+    """Tencent app id -> replies not yet pulled."""
+    mns_queues: dict[str, list[QueuedMessage]] = field(default_factory=dict)
+    mns_tokens: dict[str, MnsToken] = field(default_factory=dict)
+    """Temporary AccessKey id -> what it may do and until when."""
+    mns_visibility: float = 30.0
+    """Seconds a received MNS message stays hidden before it is handed out again."""
+    token_lifetime: float = 3600.0
+
     report_delay: float = 0.0
     delivery_failure_share: float = 0.0
     undeliverable: dict[str, str] = field(default_factory=dict)
     """E.164 -> the carrier's failure code ("" for the service's default)."""
     refused: dict[str, dict[str | None, str]] = field(default_factory=dict)
     """E.164 -> API (None for every API) -> the code it refuses the number with ("" for its default)."""
+    refusals_left: dict[tuple[str, str | None], int] = field(default_factory=dict)
+    """(E.164, API) -> how many more requests a passing refusal applies to."""
     latency: float = 0.0
 
     deliveries: list[Delivery] = field(default_factory=list)
@@ -160,10 +225,10 @@ class EmulatorState:
         with self.lock:
             self.faults.append(ArmedFault(fault, times, after))
 
-    def take_fault(self, api: str) -> Fault | None:
+    def take_fault(self, api: str, action: str = "") -> Fault | None:
         with self.lock:
             for armed in self.faults:
-                if armed.fault.api in (None, api):
+                if armed.fault.api in (None, api) and armed.fault.action in (None, action):
                     if armed.spare > 0:
                         armed.spare -= 1
                         return None
@@ -192,10 +257,24 @@ class EmulatorState:
     # -- messages ---------------------------------------------------------------------------
 
     def refusal(self, number: str, api: str) -> str | None:
-        """The code ``api`` refuses a number with ("" for its default); None when it does not."""
+        """The code ``api`` refuses a number with ("" for its default); None when it does not.
+
+        Asking counts as one request for a refusal that only applies to a number of them.
+        """
         with self.lock:
             codes = self.refused.get(number, {})
-            return codes.get(api, codes.get(None))
+            key: str | None = api if api in codes else None
+            if key not in codes:
+                return None
+            code = codes[key]
+            left = self.refusals_left.get((number, key))
+            if left is not None:
+                if left <= 1:
+                    del self.refusals_left[(number, key)]
+                    del codes[key]
+                else:
+                    self.refusals_left[(number, key)] = left - 1
+            return code
 
     def accept(self, message: AcceptedMessage, failure_default: str) -> Delivery:
         with self.lock:

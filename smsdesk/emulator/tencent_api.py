@@ -1,6 +1,6 @@
 """Tencent Cloud SMS 2021-01-11 as the emulator speaks it: TC3 signatures, SendSms with
-per-number results, PullSmsSendStatus, SendStatusStatistics, and the review lists
-DescribeSmsTemplateList and DescribeSmsSignList.
+per-number results, PullSmsSendStatus and PullSmsSendStatusByPhoneNumber, PullSmsReplyStatus,
+SendStatusStatistics, and the review lists DescribeSmsTemplateList and DescribeSmsSignList.
 
 Every answer is HTTP 200 with ``{"Response": ...}``, errors included, as Tencent does.
 """
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from smsdesk.emulator.http_server import Reply, Request
-from smsdesk.emulator.replies import china_time, json_reply, request_id, retry_after_headers
+from smsdesk.emulator.replies import json_reply, request_id, retry_after_headers
 from smsdesk.emulator.sms_text import (
     e164,
     gsm_segments,
@@ -23,7 +23,13 @@ from smsdesk.emulator.sms_text import (
     render_tencent,
     tencent_variable_count,
 )
-from smsdesk.emulator.state import AcceptedMessage, EmulatorState, RequestRecord, TemplateInfo
+from smsdesk.emulator.state import (
+    AcceptedMessage,
+    Delivery,
+    EmulatorState,
+    RequestRecord,
+    TemplateInfo,
+)
 from smsdesk.providers import tencent_signing as signing
 
 API = "tencent"
@@ -36,6 +42,7 @@ CONTENT_MAX = 500
 DEFAULT_REFUSAL = "FailedOperation.PhoneNumberInBlacklist"
 DEFAULT_UNDELIVERED = "MK:0001"
 LIST_MAX = 100
+SEARCH_BACK_SECONDS = 7 * 24 * 3600
 STATUS_CODES = {"approved": 0, "pending": 1, "rejected": -1}
 REFUSAL_MESSAGES = {
     "FailedOperation.PhoneNumberInBlacklist": "The number is in the blocklist.",
@@ -65,6 +72,21 @@ class ReviewedSignature:
     international: bool = False
     reply: str = ""
     created_at: float = 0.0
+
+
+def _status_item(d: Delivery) -> dict[str, Any]:
+    """A delivery report as PullSmsSendStatus* list it (times in Unix seconds since 2021-01-11)."""
+    number = d.message.e164
+    return {
+        "UserReceiveTime": int(d.received_at),
+        "CountryCode": "86" if is_mainland(number) else "",
+        "SubscriberNumber": number[3:] if is_mainland(number) else number[1:],
+        "PhoneNumber": number,
+        "SerialNo": d.message.provider_id,
+        "ReportStatus": "SUCCESS" if d.delivered else "FAIL",
+        "Description": "DELIVRD" if d.delivered else d.code,
+        "SessionContext": d.message.reference,
+    }
 
 
 class TencentFailure(Exception):
@@ -139,6 +161,8 @@ class TencentApi:
             handler = {
                 "SendSms": self._send_sms,
                 "PullSmsSendStatus": self._pull_status,
+                "PullSmsSendStatusByPhoneNumber": self._status_by_number,
+                "PullSmsReplyStatus": self._pull_replies,
                 "SendStatusStatistics": self._statistics,
                 "DescribeSmsTemplateList": self._template_list,
                 "DescribeSmsSignList": self._sign_list,
@@ -331,20 +355,66 @@ class TencentApi:
             queue = self.state.report_queues.get(app_id, deque())
             while queue and len(items) < limit and queue[0].final(now):
                 d = queue.popleft()
-                number = d.message.e164
+                items.append(_status_item(d))
+        return {"PullSmsSendStatusSet": items}
+
+    def _status_by_number(self, payload: dict[str, Any]) -> dict[str, Any]:
+        """The reports of one number sent within ``BeginTime``..``EndTime`` (Unix seconds), at
+        most seven days back; ``Offset`` must be 0, as Tencent documents."""
+        app_id = self._app(payload)
+        limit = payload.get("Limit")
+        if not isinstance(limit, int) or not 1 <= limit <= PULL_MAX:
+            raise TencentFailure("InvalidParameterValue", "Limit must be between 1 and 100.")
+        if payload.get("Offset") != 0:
+            raise TencentFailure("InvalidParameterValue", "Offset must be 0.")
+        begin, end = payload.get("BeginTime"), payload.get("EndTime")
+        if not isinstance(begin, int) or (end is not None and not isinstance(end, int)):
+            raise TencentFailure("InvalidParameterValue", "BeginTime and EndTime are Unix seconds.")
+        wall = self.state.wall_clock()
+        if begin < wall - SEARCH_BACK_SECONDS:
+            raise TencentFailure("InvalidParameterValue.BeginTimeTooEarly", "At most 7 days back.")
+        number = e164(str(payload.get("PhoneNumber", "")))
+        if number is None:
+            raise TencentFailure("InvalidParameterValue.IncorrectPhoneNumber", "The phone number format is incorrect.")
+        now = self.state.monotonic()
+        last = wall if end is None else end
+        with self.state.lock:
+            found = [
+                d
+                for d in self.state.deliveries
+                if d.message.api == API
+                and d.message.app_id == app_id
+                and d.message.e164 == number
+                and begin <= d.message.accepted_at <= last
+                and d.final(now)
+            ]
+            items = [_status_item(d) for d in found[:limit]]
+        return {"PullSmsSendStatusSet": items}
+
+    def _pull_replies(self, payload: dict[str, Any]) -> dict[str, Any]:
+        """Replies waiting for the app, oldest first; each is handed out once."""
+        app_id = self._app(payload)
+        limit = payload.get("Limit")
+        if not isinstance(limit, int) or not 1 <= limit <= PULL_MAX:
+            raise TencentFailure("InvalidParameterValue", "Limit must be between 1 and 100.")
+        items: list[dict[str, Any]] = []
+        with self.state.lock:
+            queue = self.state.tencent_reply_queues.get(app_id, deque())
+            while queue and len(items) < limit:
+                reply = queue.popleft()
+                number = reply.phone
                 items.append(
                     {
-                        "UserReceiveTime": china_time(d.received_at).strftime("%Y-%m-%d %H:%M:%S"),
+                        "ExtendCode": reply.extend,
                         "CountryCode": "86" if is_mainland(number) else "",
-                        "SubscriberNumber": number[3:] if is_mainland(number) else number[1:],
                         "PhoneNumber": number,
-                        "SerialNo": d.message.provider_id,
-                        "ReportStatus": "SUCCESS" if d.delivered else "FAIL",
-                        "Description": "DELIVRD" if d.delivered else d.code,
-                        "SessionContext": d.message.reference,
+                        "SignName": reply.to,
+                        "ReplyContent": reply.text,
+                        "ReplyTime": int(reply.received_at),
+                        "SubscriberNumber": number[3:] if is_mainland(number) else number[1:],
                     }
                 )
-        return {"PullSmsSendStatusSet": items}
+        return {"PullSmsReplyStatusSet": items}
 
     def _statistics(self, payload: dict[str, Any]) -> dict[str, Any]:
         app_id = self._app(payload)

@@ -1,5 +1,12 @@
 """Twilio's Messages resource as the emulator speaks it: Basic authentication, message
-creation, message fetch (which is how delivery is read back) and account fetch."""
+creation, message fetch (which is how delivery is read back), the message list with its
+``To``/``From``/``DateSent`` filters and paging (how replies and messages in doubt are found),
+and account fetch.
+
+The list holds both directions: messages the account sent and messages customers sent to its
+numbers (``direction`` ``inbound``), newest first, ``PageSize`` at a time, each page naming the
+next by ``next_page_uri``.
+"""
 
 from __future__ import annotations
 
@@ -8,14 +15,21 @@ import binascii
 import hmac
 import re
 import uuid
+from datetime import UTC, datetime, timedelta
 from email.utils import formatdate
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlencode
 
 from smsdesk.emulator.http_server import Reply, Request
 from smsdesk.emulator.replies import json_reply, retry_after_headers
 from smsdesk.emulator.sms_text import e164, gsm_segments
-from smsdesk.emulator.state import AcceptedMessage, Delivery, EmulatorState, RequestRecord
+from smsdesk.emulator.state import (
+    AcceptedMessage,
+    Delivery,
+    EmulatorState,
+    InboundSms,
+    RequestRecord,
+)
 
 API = "twilio"
 PREFIX = "/2010-04-01/Accounts/"
@@ -23,6 +37,7 @@ BODY_MAX = 1600
 DEFAULT_REFUSAL = "21610"
 DEFAULT_UNDELIVERED = "30003"
 MESSAGES = {
+    "20001": "Invalid paging or filter parameter",
     "20003": "Authenticate",
     "20404": "The requested resource was not found",
     "20429": "Too Many Requests",
@@ -45,6 +60,62 @@ _MESSAGE_PATH = re.compile(
     r"^/2010-04-01/Accounts/(?P<account>[^/]+)/Messages(?:/(?P<sid>[^/]+))?\.json$"
 )
 _ACCOUNT_PATH = re.compile(r"^/2010-04-01/Accounts/(?P<account>[^/]+)\.json$")
+DEFAULT_PAGE_SIZE = 50
+PAGE_SIZE_MAX = 1000
+
+
+def _number_filter(raw: str) -> str:
+    return e164(raw, bare_is_mainland=False) or raw.strip() if raw.strip() else ""
+
+
+def _moment(text: str, *, end_of_day: bool) -> float | None:
+    """A ``DateSent`` filter value: ``YYYY-MM-DD`` (a whole UTC day) or an ISO 8601 time."""
+    try:
+        if len(text) == 10:
+            day = datetime.strptime(text, "%Y-%m-%d").replace(tzinfo=UTC)
+            return (day + timedelta(days=1)).timestamp() - 0.001 if end_of_day else day.timestamp()
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise TwilioFailure(400, "20001") from None
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).timestamp()
+
+
+def _date_sent_bounds(filters: dict[str, str]) -> tuple[float | None, float | None]:
+    """``DateSent`` (that day), ``DateSent>`` (on or after) and ``DateSent<`` (on or before);
+    a client writes the latter two as ``DateSent>=...`` and ``DateSent<=...``."""
+    after = before = None
+    if filters.get("DateSent"):
+        after = _moment(filters["DateSent"], end_of_day=False)
+        before = _moment(filters["DateSent"], end_of_day=True)
+    if filters.get("DateSent>"):
+        after = _moment(filters["DateSent>"], end_of_day=False)
+    if filters.get("DateSent<"):
+        before = _moment(filters["DateSent<"], end_of_day=True)
+    return after, before
+
+
+def _inbound_resource(reply: InboundSms) -> dict[str, Any]:
+    return {
+        "sid": reply.reply_id,
+        "account_sid": reply.account,
+        "to": reply.to,
+        "from": reply.phone,
+        "messaging_service_sid": None,
+        "body": reply.text,
+        "status": "received",
+        "num_segments": str(gsm_segments(reply.text)),
+        "num_media": "0",
+        "direction": "inbound",
+        "api_version": "2010-04-01",
+        "price": None,
+        "price_unit": "USD",
+        "error_code": None,
+        "error_message": None,
+        "date_created": _rfc2822(reply.received_at),
+        "date_updated": _rfc2822(reply.received_at),
+        "date_sent": _rfc2822(reply.received_at),
+        "uri": f"{PREFIX}{reply.account}/Messages/{reply.reply_id}.json",
+    }
 
 
 class TwilioFailure(Exception):
@@ -102,6 +173,13 @@ class TwilioApi:
             ):
                 action = "FetchMessage"
                 status, payload = 200, self._fetch(account, message_match.group("sid"))
+            elif (
+                message_match is not None
+                and not message_match.group("sid")
+                and request.method == "GET"
+            ):
+                action = "ListMessages"
+                status, payload = 200, self._list(account, request)
             elif (
                 message_match is not None
                 and not message_match.group("sid")
@@ -200,6 +278,65 @@ class TwilioApi:
         if not delivery.final(self.state.monotonic()):
             return self._resource(delivery, "sent")
         return self._resource(delivery, "delivered" if delivery.delivered else "undelivered")
+
+    def _list(self, account: str, request: Request) -> dict[str, Any]:
+        query = parse_qsl(request.query, keep_blank_values=True)
+        filters = dict(query)
+        try:
+            size = int(filters.get("PageSize") or DEFAULT_PAGE_SIZE)
+            token = filters.get("PageToken", "")
+            offset = int(token.removeprefix("PA")) if token else 0
+        except ValueError:
+            raise TwilioFailure(400, "20001") from None
+        if not 1 <= size <= PAGE_SIZE_MAX or offset < 0:
+            raise TwilioFailure(400, "20001")
+        to = _number_filter(filters.get("To", ""))
+        sender = _number_filter(filters.get("From", ""))
+        after, before = _date_sent_bounds(filters)
+        now = self.state.monotonic()
+        rows: list[tuple[float, str, dict[str, Any]]] = []
+        with self.state.lock:
+            for delivery in self.state.deliveries:
+                message = delivery.message
+                if message.api != API or message.account != account:
+                    continue
+                final = delivery.final(now)
+                status = ("delivered" if delivery.delivered else "undelivered") if final else "sent"
+                rows.append((message.accepted_at, message.provider_id, self._resource(delivery, status)))
+            for reply in self.state.inbound:
+                if reply.api == API and reply.account == account:
+                    rows.append((reply.received_at, reply.reply_id, _inbound_resource(reply)))
+        chosen = [
+            resource
+            for at, _sid, resource in sorted(rows, key=lambda r: (-r[0], r[1]))
+            if (not to or _number_filter(resource["to"] or "") == to)
+            and (not sender or _number_filter(resource["from"] or "") == sender)
+            and (after is None or at >= after)
+            and (before is None or at <= before)
+        ]
+        page = chosen[offset : offset + size]
+        base = f"{PREFIX}{account}/Messages.json"
+        kept = [(k, v) for k, v in query if k not in ("Page", "PageToken", "PageSize")]
+
+        def uri(page_number: int, start: int) -> str:
+            params = [*kept, ("PageSize", str(size)), ("Page", str(page_number))]
+            if start:
+                params.append(("PageToken", f"PA{start}"))
+            return f"{base}?{urlencode(params)}"
+
+        number = offset // size
+        more = offset + size < len(chosen)
+        return {
+            "messages": page,
+            "start": offset,
+            "end": offset + len(page) - 1 if page else offset,
+            "page": number,
+            "page_size": size,
+            "uri": uri(number, offset),
+            "first_page_uri": uri(0, 0),
+            "next_page_uri": uri(number + 1, offset + size) if more else None,
+            "previous_page_uri": uri(number - 1, max(0, offset - size)) if offset else None,
+        }
 
     def _resource(self, delivery: Delivery, status: str) -> dict[str, Any]:
         message = delivery.message

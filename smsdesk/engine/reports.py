@@ -50,6 +50,9 @@ SCHEDULE: tuple[tuple[timedelta, timedelta], ...] = (
 )
 """About a hundred questions over three days for a message whose report never comes; most
 reports arrive within the first minute."""
+RECONCILE_EVERY = timedelta(minutes=10)
+"""How often messages in doubt without a provider id are looked up at their provider while the
+poller runs (see :mod:`smsdesk.engine.reconcile`)."""
 RATE_LIMIT_PAUSE = timedelta(seconds=30)
 UNREACHABLE_PAUSE = timedelta(minutes=1)
 REFUSED_PAUSE = timedelta(minutes=10)
@@ -128,6 +131,7 @@ class ReportPoller:
         self._next_request: dict[int, datetime] = {}
         self._stopped = False
         self._everything = False
+        self._reconcile_at: datetime | None = None
         self._providers: dict[int, tuple[str, Provider]] = {}
         """Open providers by account, with the settings they were opened with; kept between
         rounds (opening one builds an HTTPS client) and closed by :meth:`close`."""
@@ -163,6 +167,7 @@ class ReportPoller:
         result = RoundResult()
         self._stopped = False
         everything, self._everything = self._everything, False
+        self._reconcile(now, result)
         self._book.expire(now - KEEP_UNCLAIMED)
         floor = self._book.first_id_since(now - GIVE_UP_AFTER)
         if floor is None:
@@ -206,6 +211,20 @@ class ReportPoller:
             after = max(0.0, ((next_due or now) - self._clock()).total_seconds())
             result.next_round_in = after
         return result
+
+    def _reconcile(self, now: datetime, result: RoundResult) -> None:
+        """Now and then, look messages in doubt up at their provider: those it has become
+        "sent" and wait for their report like the others; nothing is ever sent again here."""
+        if self._reconcile_at is not None and now < self._reconcile_at:
+            return
+        self._reconcile_at = now + RECONCILE_EVERY
+        from smsdesk.engine.reconcile import RECHECK_AFTER, reconcile_in_doubt
+
+        outcome = reconcile_in_doubt(
+            self._store, open_provider=self._open, clock=self._clock, recheck_after=RECHECK_AFTER, wait=self._wait
+        )
+        result.changed += outcome.found
+        result.problems.extend(outcome.problems)
 
     def _all_waiting(self, account_id: int, floor: int) -> list[SentRef]:
         refs: list[SentRef] = []

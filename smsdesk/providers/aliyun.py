@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Callable, Mapping, Sequence
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from typing import Any, ClassVar
 
 import httpx
@@ -29,10 +29,13 @@ from smsdesk.core.provider_api import (
     OutgoingMessage,
     ProviderError,
     ProviderFault,
+    ReplyPage,
     ReportState,
     RequestNotSent,
     SendOutcome,
     SendSpec,
+    SentMatch,
+    SentProbe,
     SentRef,
 )
 from smsdesk.core.template import (
@@ -44,7 +47,19 @@ from smsdesk.core.template import (
 from smsdesk.i18n import tr
 from smsdesk.providers import aliyun_signing as signing
 from smsdesk.providers.account_settings import read_account
-from smsdesk.providers.batching import STOPPING_KINDS, joined_ids, send_in_groups, template_params
+from smsdesk.providers.aliyun_lookup import (
+    PAGE_SIZE,
+    PAGES_MAX,
+    SEARCH_DAYS,
+    days_between,
+    detail_report,
+    details_of,
+    match_details,
+    parse_found_id,
+    pick_found,
+)
+from smsdesk.providers.aliyun_mns import ReplyQueue, open_reply_queue, read_page
+from smsdesk.providers.batching import STOPPING_KINDS, send_in_groups, template_params
 from smsdesk.providers.http_exchange import (
     CONNECTION_PROBLEMS,
     exchange,
@@ -55,6 +70,11 @@ from smsdesk.providers.http_exchange import (
     unreadable,
     utc_now,
     with_retry_after,
+)
+from smsdesk.providers.lookup import (
+    SENT_BEFORE,
+    reference_for,
+    window,
 )
 
 API_VERSION = "2017-05-25"
@@ -176,7 +196,29 @@ class AliyunProvider:
             default="https://dysmsapi.aliyuncs.com/",
             help="Change only for a regional endpoint or a test server.",
         ),
+        AccountField(
+            "account_uid",
+            "Alibaba Cloud account ID",
+            required=False,
+            help="Needed to fetch customers' replies: the account ID shown in the console's account menu.",
+        ),
+        AccountField(
+            "replies_token_endpoint",
+            "Replies token endpoint",
+            required=False,
+            default="https://dybaseapi.aliyuncs.com/",
+            help="Change only for a test server.",
+        ),
+        AccountField(
+            "replies_queue_endpoint",
+            "Replies queue endpoint",
+            required=False,
+            default="https://1943695596114318.mns.cn-hangzhou.aliyuncs.com/",
+            help="Change only for a test server.",
+        ),
     )
+    reply_poll_interval = 10.0
+    """Each poll is one token-free queue read of up to 16 replies (the token is kept)."""
 
     def __init__(
         self,
@@ -194,14 +236,20 @@ class AliyunProvider:
         self._signing = values["signing"]
         self._region = values["region"]
         self._endpoint = httpx.URL(values["endpoint"])
+        self._values = values
         self._clock = clock
         self._nonce = nonce
         self._client = make_client(transport, timeout)
+        self._replies: ReplyQueue | None = None
 
     # -- the wire ---------------------------------------------------------------------------
 
-    def build_request(self, action: str, params: Mapping[str, str]) -> httpx.Request:
-        """The signed POST for ``action``; parameters travel as a form body in both methods."""
+    def build_request(
+        self, action: str, params: Mapping[str, str], endpoint: httpx.URL | None = None
+    ) -> httpx.Request:
+        """The signed POST for ``action``; parameters travel as a form body in both methods.
+        ``endpoint``: another product of the same API version (Dybaseapi)."""
+        target = endpoint or self._endpoint
         moment = self._clock()
         nonce = self._nonce()
         if self._signing == "v1":
@@ -220,7 +268,7 @@ class AliyunProvider:
             body = signing.canonical_query(params).encode("ascii")
             headers = signing.acs3_signed_headers(
                 method="POST",
-                host=self._endpoint.netloc.decode("ascii"),
+                host=target.netloc.decode("ascii"),
                 query={},
                 body=body,
                 action=action,
@@ -231,10 +279,12 @@ class AliyunProvider:
                 nonce=nonce,
                 content_type=FORM_CONTENT_TYPE,
             )
-        return httpx.Request("POST", self._endpoint, content=body, headers=headers)
+        return httpx.Request("POST", target, content=body, headers=headers)
 
-    def _call(self, action: str, params: Mapping[str, str]) -> dict[str, Any]:
-        response = exchange(self._client, self.build_request(action, params))
+    def _call(
+        self, action: str, params: Mapping[str, str], endpoint: httpx.URL | None = None
+    ) -> dict[str, Any]:
+        response = exchange(self._client, self.build_request(action, params, endpoint))
         data = json_body(response)
         if not isinstance(data, dict) or not isinstance(data.get("Code"), str):
             fault = None if response.is_success else status_fault(response, self._clock)
@@ -266,7 +316,7 @@ class AliyunProvider:
                 "PhoneNumbers": ",".join(numbers),
                 "SignName": spec.signature,
                 "TemplateCode": spec.provider_template_id,
-                "OutId": joined_ids(group, OUT_ID_MAX),
+                "OutId": reference_for([m.message_id for m in group], OUT_ID_MAX),
             }
             if params[0]:
                 request["TemplateParam"] = _compact_json(params[0])
@@ -279,7 +329,7 @@ class AliyunProvider:
                     "SignNameJson": _compact_json([spec.signature] * len(group)),
                     "TemplateCode": spec.provider_template_id,
                     "TemplateParamJson": _compact_json(params),
-                    "OutId": joined_ids(group, OUT_ID_MAX),
+                    "OutId": reference_for([m.message_id for m in group], OUT_ID_MAX),
                 },
             )
         biz_id = data.get("BizId")
@@ -301,16 +351,7 @@ class AliyunProvider:
             if not sep or sent_day < oldest:
                 continue
             try:
-                data = self._call(
-                    "QuerySendDetails",
-                    {
-                        "PhoneNumber": number,
-                        "BizId": biz_id,
-                        "SendDate": sent_day.strftime("%Y%m%d"),
-                        "PageSize": "10",
-                        "CurrentPage": "1",
-                    },
-                )
+                report = self._report_for(ref, biz_id, number, sent_day)
             except ProviderError as exc:
                 if exc.fault.kind in STOPPING_KINDS and not reports:
                     raise
@@ -321,10 +362,94 @@ class AliyunProvider:
                 if not reports:
                     raise
                 break
-            report = _report_from(data, ref)
             if report is not None:
                 reports.append(report)
         return reports
+
+    def _report_for(self, ref: SentRef, biz_id: str, number: str, sent_day: date) -> DeliveryReport | None:
+        found = parse_found_id(biz_id)
+        if found is None:
+            data = self._call(
+                "QuerySendDetails",
+                {
+                    "PhoneNumber": number,
+                    "BizId": biz_id,
+                    "SendDate": sent_day.strftime("%Y%m%d"),
+                    "PageSize": "10",
+                    "CurrentPage": "1",
+                },
+            )
+            return _report_from(data, ref)
+        # Found by reconciliation, without a BizId: the record is picked by its send time.
+        sent, message_id = found
+        details, _ = self._day_details(number, sent.date())
+        detail = pick_found(details, sent, message_id)
+        return None if detail is None else detail_report(detail, ref.provider_id, ref.message_id)
+
+    # -- replies ------------------------------------------------------------------------------
+
+    @staticmethod
+    def replies_configured(settings: Mapping[str, str]) -> bool:
+        """Replies need the account id their queue is named after."""
+        return bool((settings.get("account_uid") or "").strip())
+
+    def _reply_queue(self) -> ReplyQueue:
+        if self._replies is None:
+            self._replies = open_reply_queue(self._client, self._values, self._call, self._clock)
+        return self._replies
+
+    def fetch_replies(self, cursor: str) -> ReplyPage:
+        """Delete what the previous page handed out, then receive up to 16 replies (see
+        :mod:`aliyun_mns`: a page is deleted only once the caller comes back for the next)."""
+        return read_page(self._reply_queue(), cursor, self._clock())
+
+    # -- messages in doubt --------------------------------------------------------------------
+
+    def find_sent(self, probes: Sequence[SentProbe]) -> list[SentMatch]:
+        """Look each probe's number up on the days it can have been sent (QuerySendDetails by
+        ``PhoneNumber`` and ``SendDate``, every page); see :mod:`aliyun_lookup` for matching."""
+        now = self._clock()
+        oldest = (now - timedelta(days=SEARCH_DAYS)).astimezone(CHINA_TIME).date()
+        by_number: dict[str, list[SentProbe]] = {}
+        for probe in probes:
+            if (probe.sent_at - SENT_BEFORE).astimezone(CHINA_TIME).date() >= oldest:
+                by_number.setdefault(aliyun_number(probe.phone), []).append(probe)
+        matches: list[SentMatch] = []
+        for number, group in by_number.items():
+            begin, end = window(group)
+            details: list[dict[str, Any]] = []
+            complete = True
+            try:
+                for day in days_between(begin, min(end, now)):
+                    found, whole = self._day_details(number, day)
+                    details.extend(found)
+                    complete = complete and whole
+            except (ProviderError, RequestNotSent, OutcomeUnknown):
+                if not matches:
+                    raise
+                break
+            matches.extend(match_details(group, details, number, complete=complete))
+        return matches
+
+    def _day_details(self, number: str, day: date) -> tuple[list[dict[str, Any]], bool]:
+        """Every record of ``number`` on ``day`` (Beijing time), and whether that is all."""
+        details: list[dict[str, Any]] = []
+        for page in range(1, PAGES_MAX + 1):
+            data = self._call(
+                "QuerySendDetails",
+                {
+                    "PhoneNumber": number,
+                    "SendDate": day.strftime("%Y%m%d"),
+                    "PageSize": str(PAGE_SIZE),
+                    "CurrentPage": str(page),
+                },
+            )
+            items = details_of(data)
+            details.extend(items)
+            total = data.get("TotalCount")
+            if len(items) < PAGE_SIZE or (isinstance(total, int) and len(details) >= total):
+                return details, True
+        return details, False
 
     # -- approved templates and signatures ---------------------------------------------------
 

@@ -16,7 +16,8 @@ The owner describes the gateway instead of smsdesk knowing it:
   which kind of failure (``1=rate_limited, 4=auth_failed``).
 
 Gateways of this kind have no common way to report delivery, so :meth:`fetch_reports` finds
-nothing and messages stay "sent".
+nothing and messages stay "sent".  Replies can be fetched where the gateway lists them and the
+account describes how (see :mod:`generic_replies`).
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ from smsdesk.core.provider_api import (
     OutgoingMessage,
     ProviderError,
     ProviderFault,
+    ReplyPage,
     SendOutcome,
     SendSpec,
     SentRef,
@@ -46,6 +48,7 @@ from smsdesk.i18n import tr
 from smsdesk.providers.account_settings import AccountSettingsError, parse_pairs, read_account
 from smsdesk.providers.batching import send_in_groups
 from smsdesk.providers.generic_recipe import Recipe, RecipeError, compile_recipe, vonage_canonical
+from smsdesk.providers.generic_replies import REPLY_FIELDS, ReplyRecipe
 from smsdesk.providers.http_exchange import (
     exchange,
     json_body,
@@ -212,7 +215,9 @@ class GenericHttpProvider:
             "opted_out, rate_limited, quota_exhausted, not_approved, content_rejected, "
             "auth_failed, transient, undelivered, unknown.",
         ),
+        *REPLY_FIELDS,
     )
+    reply_poll_interval = 30.0
 
     def __init__(
         self,
@@ -249,6 +254,13 @@ class GenericHttpProvider:
                     label=tr("Token, API key or password"),
                 )
             )
+        self._replies = ReplyRecipe.read(values)
+        self._reply_signer: Recipe | None = None
+        if self._replies is not None and values["replies_signature_recipe"]:
+            try:
+                self._reply_signer = compile_recipe(values["replies_signature_recipe"])
+            except RecipeError as exc:
+                raise AccountSettingsError(str(exc)) from exc
         self._clock = clock
         self._nonce = nonce
         self._client = make_client(transport, timeout)
@@ -267,16 +279,43 @@ class GenericHttpProvider:
 
     # -- the wire ---------------------------------------------------------------------------
 
-    def fields_for(self, message: OutgoingMessage, spec: SendSpec) -> list[tuple[str, str]]:
-        """The request's fields in the order configured, the signature last."""
-        moment = self._clock()
-        seconds = moment.timestamp()
+    def _stamp(self) -> tuple[str, str]:
+        """The request's timestamp, in the configured format, and a fresh nonce."""
+        seconds = self._clock().timestamp()
         timestamp = (
             str(int(seconds * 1000))
             if self._values["timestamp_format"] == "unix_ms"
             else str(int(seconds))
         )
-        nonce = self._nonce()
+        return timestamp, self._nonce()
+
+    def _sign(self, recipe: Recipe, fields: list[tuple[str, str]], timestamp: str, nonce: str) -> str:
+        secret = self._values["secret"]
+        variables = {
+            **dict(fields),
+            "sorted_params": vonage_canonical(dict(fields)),
+            "secret": secret,
+            "password": secret,
+            "timestamp": timestamp,
+            "nonce": nonce,
+        }
+        try:
+            return recipe.evaluate(variables)
+        except RecipeError as exc:
+            raise AccountSettingsError(str(exc)) from exc
+
+    def _auth_headers(self) -> dict[str, str]:
+        headers: dict[str, str] = {}
+        auth = self._values["auth"]
+        if auth == "bearer":
+            headers["Authorization"] = f"Bearer {self._values['secret']}"
+        elif auth == "header":
+            headers[self._values["auth_header"]] = self._values["secret"]
+        return headers
+
+    def fields_for(self, message: OutgoingMessage, spec: SendSpec) -> list[tuple[str, str]]:
+        """The request's fields in the order configured, the signature last."""
+        timestamp, nonce = self._stamp()
         ours = {
             "phone": format_phone(message.phone, self._values["phone_format"]),
             "text": message.text,
@@ -296,29 +335,12 @@ class GenericHttpProvider:
             else:
                 fields.append((theirs, ours[our]))
         if self._recipe is not None:
-            secret = self._values["secret"]
-            variables = {
-                **dict(fields),
-                "sorted_params": vonage_canonical(dict(fields)),
-                "secret": secret,
-                "password": secret,
-                "timestamp": timestamp,
-                "nonce": nonce,
-            }
-            try:
-                fields.append((self._values["signature_field"], self._recipe.evaluate(variables)))
-            except RecipeError as exc:
-                raise AccountSettingsError(str(exc)) from exc
+            fields.append((self._values["signature_field"], self._sign(self._recipe, fields, timestamp, nonce)))
         return fields
 
     def build_request(self, message: OutgoingMessage, spec: SendSpec) -> httpx.Request:
         fields = self.fields_for(message, spec)
-        headers: dict[str, str] = {}
-        auth = self._values["auth"]
-        if auth == "bearer":
-            headers["Authorization"] = f"Bearer {self._values['secret']}"
-        elif auth == "header":
-            headers[self._values["auth_header"]] = self._values["secret"]
+        headers = self._auth_headers()
         if self._values["method"] == "GET":
             url = httpx.URL(self._endpoint)
             query = urlencode(fields)
@@ -350,6 +372,14 @@ class GenericHttpProvider:
 
     def _send_one(self, message: OutgoingMessage, spec: SendSpec) -> SendOutcome:
         response = exchange(self._client, self.build_request(message, spec))
+        data = self._checked(response)
+        id_path = self._values["id_path"]
+        provider_id = scalar_text(json_path(data, id_path)) if id_path and data is not None else ""
+        return SendOutcome(message.message_id, provider_id=provider_id)
+
+    def _checked(self, response: httpx.Response) -> Any:
+        """The answer's JSON (None when it has none) once status and success field say yes;
+        raises with the gateway's own code otherwise."""
         data = json_body(response)
         code_path = self._values["error_code_path"]
         text_path = self._values["error_message_path"]
@@ -377,9 +407,50 @@ class GenericHttpProvider:
             value = scalar_text(json_path(data, success_path))
             if value != self._values["success_value"]:
                 raise ProviderError(self._fault(error_code or value, error_text, response))
-        id_path = self._values["id_path"]
-        provider_id = scalar_text(json_path(data, id_path)) if id_path and data is not None else ""
-        return SendOutcome(message.message_id, provider_id=provider_id)
+        return data
+
+    # -- replies ----------------------------------------------------------------------------
+
+    @staticmethod
+    def replies_configured(settings: Mapping[str, str]) -> bool:
+        """Whether the account names an address replies can be fetched from."""
+        return bool((settings.get("replies_endpoint") or "").strip())
+
+    def build_replies_request(self, cursor: str) -> httpx.Request:
+        recipe = self._replies
+        if recipe is None:
+            raise AccountSettingsError(
+                tr("The gateway account has no replies address, so replies cannot be fetched.")
+            )
+        timestamp, nonce = self._stamp()
+        fields = list(self._static) + recipe.request_fields(cursor, timestamp, nonce)
+        headers = self._auth_headers()
+        if self._values["auth"] == "signature":
+            if self._reply_signer is None:
+                raise AccountSettingsError(
+                    tr("The account setting “{label}” is missing.", label=tr("Replies signature formula"))
+                )
+            fields.append((self._values["signature_field"], self._sign(self._reply_signer, fields, timestamp, nonce)))
+        url = httpx.URL(recipe.endpoint)
+        query = urlencode(fields)
+        joined = f"{url.query.decode()}&{query}" if url.query and query else (url.query.decode() or query)
+        return httpx.Request("GET", url.copy_with(query=joined.encode()), headers=headers)
+
+    def fetch_replies(self, cursor: str) -> ReplyPage:
+        """One page of the gateway's reply list from ``cursor`` (see :mod:`generic_replies`)."""
+        request = self.build_replies_request(cursor)
+        assert self._replies is not None
+        data = self._checked(exchange(self._client, request))
+        if data is None:
+            raise ProviderError(
+                ProviderFault(ErrorKind.UNKNOWN, "", tr("The gateway's reply list is not JSON."))
+            )
+        replies = self._replies.replies(data, self._clock(), json_path)
+        return ReplyPage(
+            replies,
+            self._replies.next_cursor(data, cursor, json_path),
+            more=self._replies.more(data, len(replies), json_path),
+        )
 
     def fetch_reports(self, pending: Sequence[SentRef]) -> list[DeliveryReport]:
         return []

@@ -3,8 +3,9 @@
 It behaves like a real provider: it refuses numbers that cannot exist, accepts the rest with an
 id, and a moment later reports most as delivered and a few as failed with a carrier-style reason
 (decided by the number, so the same customer always behaves the same).  What it "delivered" can
-be read back as the recipient's phone would show it.  Its state is its own small SQLite file,
-as a real service's would be its own.
+be read back as the recipient's phone would show it, and the owner can answer as the customer
+(:meth:`SandboxProvider.add_reply`); those replies are fetched like a real provider's.  Its state
+is its own small SQLite file, as a real service's would be its own.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import threading
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import ClassVar
 
@@ -27,8 +28,10 @@ from smsdesk.core.provider_api import (
     AccountField,
     DeliveryReport,
     ErrorKind,
+    InboundReply,
     OutgoingMessage,
     ProviderFault,
+    ReplyPage,
     ReportState,
     SendOutcome,
     SendSpec,
@@ -43,6 +46,8 @@ _FAILURES: tuple[tuple[str, str], ...] = (
     ("UNDELIV", "Rejected by the carrier (运营商拦截)"),
 )
 _FAIL_SHARE = 8  # out of 256: about 3% of numbers fail delivery
+REPLY_PAGE = 100
+FIRST_FETCH = timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -73,6 +78,8 @@ class SandboxProvider:
         AccountField("delay_seconds", "Delivery delay (seconds)", required=False, default="1.5"),
     )
     max_batch = 100
+    reply_poll_interval = 2.0
+    """Replies are read from a local file: asking often costs nothing."""
 
     def __init__(
         self,
@@ -104,6 +111,11 @@ class SandboxProvider:
             )
             conn.execute(
                 "CREATE INDEX IF NOT EXISTS delivered_by_phone ON delivered(phone, deliver_at)"
+            )
+            conn.execute(
+                "CREATE TABLE IF NOT EXISTS replies (seq INTEGER PRIMARY KEY AUTOINCREMENT,"
+                " reply_id TEXT NOT NULL UNIQUE, phone TEXT NOT NULL, text TEXT NOT NULL,"
+                " received_at REAL NOT NULL, sent_to TEXT NOT NULL DEFAULT '')"
             )
             self._conn = conn
         return self._conn
@@ -197,6 +209,58 @@ class SandboxProvider:
         with self._lock:
             rows = self._db().execute(query, args).fetchall()
         return [SandboxSMS(r[0], r[1], r[2], datetime.fromtimestamp(r[3], UTC)) for r in rows]
+
+    # -- replies ---------------------------------------------------------------------------------
+
+    def add_reply(self, phone: str, text: str) -> InboundReply:
+        """The customer at ``phone`` answers ``text`` (typed by the owner on the Sandbox phone)."""
+        reply = InboundReply(
+            "SBR" + uuid.uuid4().hex[:20].upper(), phone, text, self._clock(), to=self._signature
+        )
+        with self._lock:
+            db = self._db()
+            with db:
+                db.execute(
+                    "INSERT INTO replies (reply_id, phone, text, received_at, sent_to) VALUES (?, ?, ?, ?, ?)",
+                    (reply.reply_id, phone, text, reply.received_at.timestamp(), reply.to),
+                )
+        return reply
+
+    def fetch_replies(self, cursor: str) -> ReplyPage:
+        """Replies after ``cursor`` (the last one's sequence number), oldest first, a page at a time."""
+        with self._lock:
+            db = self._db()
+            if cursor.isdigit():
+                where, arg = "seq > ?", float(int(cursor))
+            else:
+                where, arg = "received_at >= ?", (self._clock() - FIRST_FETCH).timestamp()
+            rows = db.execute(
+                f"SELECT seq, reply_id, phone, text, received_at, sent_to FROM replies WHERE {where}"
+                " ORDER BY seq LIMIT ?",
+                (arg, REPLY_PAGE + 1),
+            ).fetchall()
+            if not rows and not cursor.isdigit():
+                last = db.execute("SELECT MAX(seq) FROM replies").fetchone()[0]
+                return ReplyPage([], str(last) if last is not None else cursor)
+        page = rows[:REPLY_PAGE]
+        replies = [
+            InboundReply(r[1], r[2], r[3], datetime.fromtimestamp(r[4], UTC), to=r[5]) for r in page
+        ]
+        next_cursor = str(page[-1][0]) if page else cursor
+        return ReplyPage(replies, next_cursor, more=len(rows) > REPLY_PAGE)
+
+    def sent_replies(self, phone: str | None = None, limit: int = 500) -> list[InboundReply]:
+        """What customers answered, as their phones show it: newest first."""
+        query = "SELECT reply_id, phone, text, received_at, sent_to FROM replies"
+        args: list[object] = []
+        if phone:
+            query += " WHERE phone = ?"
+            args.append(phone)
+        query += " ORDER BY seq DESC LIMIT ?"
+        args.append(limit)
+        with self._lock:
+            rows = self._db().execute(query, args).fetchall()
+        return [InboundReply(r[0], r[1], r[2], datetime.fromtimestamp(r[3], UTC), to=r[4]) for r in rows]
 
     def close(self) -> None:
         with self._lock:

@@ -23,21 +23,25 @@ from smsdesk.core.provider_api import (
     AccountField,
     DeliveryReport,
     ErrorKind,
+    InboundReply,
     OutcomeUnknown,
     OutgoingMessage,
     ProviderError,
     ProviderFault,
+    ReplyPage,
     ReportState,
     RequestNotSent,
     SendOutcome,
     SendSpec,
+    SentMatch,
+    SentProbe,
     SentRef,
 )
 from smsdesk.core.template import ApprovalState, ProviderSignature, ProviderTemplate
 from smsdesk.i18n import tr
 from smsdesk.providers import tencent_signing as signing
 from smsdesk.providers.account_settings import read_account
-from smsdesk.providers.batching import joined_ids, send_in_groups, template_params
+from smsdesk.providers.batching import send_in_groups, template_params
 from smsdesk.providers.http_exchange import (
     CONNECTION_PROBLEMS,
     exchange,
@@ -48,6 +52,14 @@ from smsdesk.providers.http_exchange import (
     unreadable,
     utc_now,
     with_retry_after,
+)
+from smsdesk.providers.lookup import decode_cursor, encode_cursor, iso, reference_for, window
+from smsdesk.providers.tencent_lookup import (
+    REPORT_GRACE,
+    SEARCH_BACK,
+    match_statuses,
+    reply_from,
+    tencent_time,
 )
 
 API_VERSION = "2021-01-11"
@@ -100,6 +112,12 @@ _PREFIX_KINDS = (("AuthFailure.", ErrorKind.AUTH_FAILED), ("InternalError.", Err
 """Families whose every member means the same to the owner, for codes not listed above."""
 
 REPORT_STATES = {"SUCCESS": ReportState.DELIVERED, "FAIL": ReportState.FAILED}
+
+REPLY_POLL_INTERVAL = 10.0
+"""PullSmsReplyStatus allows 100 calls a second; a reply a few seconds late costs nothing."""
+STATUS_BY_NUMBER_SPLITS = 4
+"""PullSmsSendStatusByPhoneNumber returns at most 100 and cannot page (``Offset`` is fixed at 0):
+a full answer is asked again in halves of its span, this many times deep."""
 
 LIST_LIMIT = 100
 """DescribeSmsTemplateList pages and DescribeSmsSignList id sets hold at most 100."""
@@ -160,6 +178,9 @@ class TencentProvider:
 
     kind: ClassVar[str] = "tencent"
     max_batch = SEND_MAX
+    reply_poll_interval = REPLY_POLL_INTERVAL
+    report_grace = REPORT_GRACE
+    """Messages younger than this are never called "not found" (their report may be on its way)."""
     FIELDS: ClassVar[tuple[AccountField, ...]] = (
         AccountField("secret_id", "SecretId"),
         AccountField("secret_key", "SecretKey", secret=True),
@@ -246,7 +267,7 @@ class TencentProvider:
             "SmsSdkAppId": self._app_id,
             "TemplateId": spec.provider_template_id,
             "TemplateParamSet": list(template_params(group[0], spec).values()),
-            "SessionContext": joined_ids(group, SESSION_CONTEXT_MAX),
+            "SessionContext": reference_for([m.message_id for m in group], SESSION_CONTEXT_MAX),
         }
         if spec.signature:
             payload["SignName"] = spec.signature
@@ -304,6 +325,78 @@ class TencentProvider:
             if len(items) < PULL_LIMIT:
                 break
         return reports
+
+    # -- replies and messages in doubt -------------------------------------------------------
+
+    def fetch_replies(self, cursor: str) -> ReplyPage:
+        """Replies waiting in Tencent's queue (PullSmsReplyStatus, up to 100 a call).
+
+        The queue hands each reply out once, so there is nothing for the cursor to resume: it
+        only remembers the newest reply seen.  A reply fetched by a process that then dies
+        before storing it is not handed out again; Tencent offers nothing to prevent that.
+        """
+        answer = self._call("PullSmsReplyStatus", {"Limit": PULL_LIMIT, "SmsSdkAppId": self._app_id})
+        items = _dicts(answer.get("PullSmsReplyStatusSet"))
+        replies: list[InboundReply] = [r for r in map(reply_from, items) if r is not None]
+        state = decode_cursor(cursor)
+        newest = max((r.received_at for r in replies), default=None)
+        if newest is not None:
+            state["newest"] = max(iso(newest), str(state.get("newest", "")))
+        return ReplyPage(replies, encode_cursor(state) if state else "", more=len(items) >= PULL_LIMIT)
+
+    def find_sent(self, probes: Sequence[SentProbe]) -> list[SentMatch]:
+        """Look the probes up number by number (PullSmsSendStatusByPhoneNumber).
+
+        Probes older than Tencent keeps are left out; so is a probe younger than
+        :attr:`report_grace` that is not there yet.
+        """
+        now = self._clock()
+        by_phone: dict[str, list[SentProbe]] = {}
+        for probe in probes:
+            if now - probe.sent_at <= SEARCH_BACK:
+                by_phone.setdefault(probe.phone, []).append(probe)
+        matches: list[SentMatch] = []
+        for phone, group in by_phone.items():
+            begin, end = window(group)
+            try:
+                items, complete = self._statuses_of(phone, begin, min(end, now), 0)
+            except (ProviderError, RequestNotSent, OutcomeUnknown):
+                if not matches:
+                    raise
+                break
+            matches.extend(
+                match_statuses(group, items, complete=complete, settled_before=now - self.report_grace)
+            )
+        return matches
+
+    def _statuses_of(
+        self, phone: str, begin: datetime, end: datetime, depth: int
+    ) -> tuple[list[dict[str, Any]], bool]:
+        """The delivery reports of ``phone`` sent between ``begin`` and ``end``, and whether
+        that is all of them."""
+        answer = self._call(
+            "PullSmsSendStatusByPhoneNumber",
+            {
+                "BeginTime": int(begin.timestamp()),
+                "EndTime": int(end.timestamp()) + 1,
+                "Offset": 0,
+                "Limit": PULL_LIMIT,
+                "PhoneNumber": phone,
+                "SmsSdkAppId": self._app_id,
+            },
+        )
+        items = _dicts(answer.get("PullSmsSendStatusSet"))
+        if len(items) < PULL_LIMIT:
+            return items, True
+        if depth >= STATUS_BY_NUMBER_SPLITS or end - begin < timedelta(seconds=2):
+            return items, False
+        middle = begin + (end - begin) / 2
+        first, first_complete = self._statuses_of(phone, begin, middle, depth + 1)
+        second, second_complete = self._statuses_of(phone, middle, end, depth + 1)
+        seen: dict[str, dict[str, Any]] = {}
+        for item in first + second:
+            seen.setdefault(str(item.get("SerialNo", "")), item)
+        return list(seen.values()), first_complete and second_complete
 
     # -- approved templates and signatures ---------------------------------------------------
 
@@ -396,12 +489,7 @@ def _report_from(
     if state is None or not serial:
         return None
     ref = by_serial.get(serial)
-    try:
-        at: datetime | None = datetime.strptime(
-            str(item.get("UserReceiveTime", "")), "%Y-%m-%d %H:%M:%S"
-        ).replace(tzinfo=CHINA_TIME)
-    except ValueError:
-        at = None
+    at = tencent_time(item.get("UserReceiveTime"))
     return DeliveryReport(
         provider_id=serial,
         state=state,

@@ -24,10 +24,13 @@ from smsdesk.core.provider_api import (
     OutgoingMessage,
     ProviderError,
     ProviderFault,
+    ReplyPage,
     ReportState,
     RequestNotSent,
     SendOutcome,
     SendSpec,
+    SentMatch,
+    SentProbe,
     SentRef,
 )
 from smsdesk.i18n import tr
@@ -42,6 +45,17 @@ from smsdesk.providers.http_exchange import (
     unreadable,
     utc_now,
     with_retry_after,
+)
+from smsdesk.providers.lookup import window
+from smsdesk.providers.twilio_lookup import (
+    FIND_PAGES_MAX,
+    PAGE_SIZE,
+    ReplyWalk,
+    match_messages,
+    next_uri,
+    reply_from,
+    resources,
+    rfc2822,
 )
 from smsdesk.providers.twilio_signing import basic_authorization
 
@@ -102,6 +116,8 @@ class TwilioProvider:
 
     kind: ClassVar[str] = "twilio"
     max_batch = 1
+    reply_poll_interval = 30.0
+    """Each poll lists every page of our numbers' messages since the last one: not too often."""
     FIELDS: ClassVar[tuple[AccountField, ...]] = (
         AccountField("account_sid", "Account SID"),
         AccountField("auth_token", "Auth token", secret=True, help="Or the API key's secret."),
@@ -109,6 +125,12 @@ class TwilioProvider:
             "sender",
             "Sender",
             help="A Twilio phone number such as +15005550006, or a Messaging Service SID (MG…).",
+        ),
+        AccountField(
+            "reply_numbers",
+            "Reply numbers",
+            required=False,
+            help="Your Twilio numbers customers reply to, separated by commas; the sender when empty.",
         ),
         AccountField(
             "api_key_sid",
@@ -138,6 +160,7 @@ class TwilioProvider:
         values = read_account(self.FIELDS, settings, secrets)
         self._account_sid = values["account_sid"]
         self._sender = values["sender"]
+        self._reply_numbers = [n.strip() for n in values["reply_numbers"].split(",") if n.strip()]
         self._authorization = basic_authorization(
             values["api_key_sid"] or self._account_sid, values["auth_token"]
         )
@@ -224,6 +247,69 @@ class TwilioProvider:
                 )
             )
         return reports
+
+    # -- replies and messages in doubt -------------------------------------------------------
+
+    def _list_page(self, uri_or_filters: str | list[tuple[str, str]]) -> dict[str, Any]:
+        """One page of the Messages list: the first for ``filters``, or the ``next_page_uri``
+        of a page before (only ever one of this account's lists)."""
+        if isinstance(uri_or_filters, str):
+            own = f"/{API_VERSION}/Accounts/{quote(self._account_sid, safe='')}/Messages.json?"
+            if not uri_or_filters.startswith(own):
+                raise OutcomeUnknown(tr("Twilio named a next page smsdesk does not recognise."))
+            url = self._base + uri_or_filters
+        else:
+            url = self._url("/Messages.json") + "?" + urlencode(uri_or_filters)
+        return self._call(httpx.Request("GET", url, headers={"Authorization": self._authorization}))
+
+    def fetch_replies(self, cursor: str) -> ReplyPage:
+        """One page of inbound messages to our numbers (``To`` each of them, ``DateSent`` on or
+        after the cursor's day); see :mod:`smsdesk.providers.twilio_lookup` for the cursor."""
+        numbers = self._reply_numbers or ([""] if self._sender.startswith("MG") else [self._sender])
+        walk = ReplyWalk.resume(cursor, numbers, self._clock())
+        if walk.next:
+            page = self._list_page(walk.next)
+        else:
+            filters = [("To", walk.todo[0])] if walk.todo[0] else []
+            filters += [("DateSent>", walk.since.date().isoformat()), ("PageSize", str(PAGE_SIZE))]
+            page = self._list_page(filters)
+        replies = [r for r in (reply_from(m, walk.since) for m in resources(page)) if r is not None]
+        more = walk.advance(next_uri(page))
+        return ReplyPage(replies, walk.cursor(numbers), more)
+
+    def find_sent(self, probes: Sequence[SentProbe]) -> list[SentMatch]:
+        """Look each customer's messages up (``To`` = the customer, newest first) for one from
+        our sender with the probe's body, created around its time.
+
+        ``DateSent`` is not used: a message still queued at Twilio has no send date yet.
+        """
+        by_phone: dict[str, list[SentProbe]] = {}
+        for probe in probes:
+            by_phone.setdefault(probe.phone, []).append(probe)
+        matches: list[SentMatch] = []
+        for phone, group in by_phone.items():
+            try:
+                listed, complete = self._messages_to(phone, window(group)[0])
+            except (ProviderError, RequestNotSent, OutcomeUnknown):
+                if not matches:
+                    raise
+                break
+            matches.extend(match_messages(group, listed, self._sender, complete=complete))
+        return matches
+
+    def _messages_to(self, phone: str, oldest: datetime) -> tuple[list[dict[str, Any]], bool]:
+        """Messages to ``phone`` back to ``oldest``, and whether the list was read that far."""
+        listed: list[dict[str, Any]] = []
+        page = self._list_page([("To", phone), ("PageSize", str(PAGE_SIZE))])
+        for _ in range(FIND_PAGES_MAX):
+            items = resources(page)
+            listed.extend(items)
+            created = [c for c in (rfc2822(m.get("date_created")) for m in items) if c is not None]
+            following = next_uri(page)
+            if not following or (created and max(created) < oldest):
+                return listed, True
+            page = self._list_page(following)
+        return listed, False
 
     def test_connection(self) -> str:
         request = httpx.Request(
