@@ -1,38 +1,58 @@
-"""Start-up: time until the main window is shown, against a bare PySide6 QMainWindow, same run.
+"""Start-up: time until the main window is painted, against a bare PySide6 QMainWindow, same run.
 
 Each measurement is a fresh process (a cold interpreter, as when the owner double-clicks), timed
-from process start to the first paint of the window; the median of several runs is reported.
+from process start to the end of the window's first paint; the median of several runs is
+reported.  Both programs run from compiled bytecode, as an installed app does (pip and the
+installer both ship ``.pyc`` files): ``PYTHONDONTWRITEBYTECODE`` is removed from the children's
+environment and the package is compiled first.
 """
 
 from __future__ import annotations
 
+import compileall
 import os
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from pathlib import Path
 
-RUNS = 7
+RUNS = 9
+
+# Both programs stop the clock the same way: at the first Paint event of the top-level window a
+# zero timer is queued, which fires once that paint pass (children included) is over.
+FIRST_PAINT = r"""
+import time
+from PySide6.QtCore import QEvent, QObject, QTimer
+
+class _FirstPaint(QObject):
+    def eventFilter(self, obj, event):
+        if event.type() == QEvent.Type.Paint and not getattr(self, "seen", False):
+            self.seen = True
+            QTimer.singleShot(0, self.done)
+        return False
+
+    def done(self):
+        print(time.time(), flush=True)
+        app.quit()
+
+watch = _FirstPaint()
+w.installEventFilter(watch)
+"""
 
 BARE = r"""
-import sys, time
-from PySide6.QtCore import QTimer
+import sys
 from PySide6.QtWidgets import QApplication, QMainWindow
 app = QApplication(sys.argv[:1])
 w = QMainWindow()
 w.resize(1180, 720)
+""" + FIRST_PAINT + r"""
 w.show()
-def done():
-    print(time.time())
-    app.quit()
-QTimer.singleShot(0, done)
 app.exec()
 """
 
 SMSDESK = r"""
-import sys, time
-from PySide6.QtCore import QTimer
 from smsdesk.gui.app import create_application
 from smsdesk.storage import Store
 from smsdesk.engine.first_run import ensure_first_run
@@ -41,11 +61,8 @@ store = Store.open()
 ensure_first_run(store)
 from smsdesk.gui.main_window import MainWindow
 w = MainWindow(store)
+""" + FIRST_PAINT + r"""
 w.show()
-def done():
-    print(time.time())
-    app.quit()
-QTimer.singleShot(0, done)
 app.exec()
 """
 
@@ -53,7 +70,7 @@ app.exec()
 def _time_once(code: str, env: dict[str, str]) -> float:
     start = time.time()
     out = subprocess.run(
-        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True, timeout=60
     )
     return float(out.stdout.strip().splitlines()[-1]) - start
 
@@ -61,6 +78,8 @@ def _time_once(code: str, env: dict[str, str]) -> float:
 def main() -> None:
     env = dict(os.environ)
     env.setdefault("QT_QPA_PLATFORM", "offscreen")
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    compileall.compile_dir(Path(__file__).resolve().parent.parent / "smsdesk", quiet=1)
     with tempfile.TemporaryDirectory() as home:
         env["SMSDESK_HOME"] = home
         _time_once(SMSDESK, env)  # first run: creates the database and imports the sample list
@@ -69,9 +88,9 @@ def main() -> None:
             bare.append(_time_once(BARE, env))
             ours.append(_time_once(SMSDESK, env))
     b, o = statistics.median(bare), statistics.median(ours)
-    print(f"bare QMainWindow shown:    {b * 1000:7.0f} ms (median of {RUNS})")
-    print(f"smsdesk main window shown: {o * 1000:7.0f} ms (median of {RUNS})")
-    print(f"ratio smsdesk / bare:      {o / b:7.2f}x   (goal: at most 1.5x)")
+    print(f"bare QMainWindow painted:    {b * 1000:7.0f} ms (median of {RUNS})")
+    print(f"smsdesk main window painted: {o * 1000:7.0f} ms (median of {RUNS})")
+    print(f"ratio smsdesk / bare:        {o / b:7.2f}x   (goal: at most 1.5x)")
 
 
 if __name__ == "__main__":

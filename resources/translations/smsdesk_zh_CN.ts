@@ -297,8 +297,8 @@
         <translation>此时间后不再发送</translation>
     </message>
     <message>
-        <source>&lt;p&gt;Send &lt;b&gt;%1&lt;/b&gt; messages through &lt;b&gt;%2&lt;/b&gt;.&lt;/p&gt;&lt;p&gt;%3 SMS in all, about &lt;b&gt;%4 %5&lt;/b&gt;.&lt;/p&gt;</source>
-        <translation>&lt;p&gt;将通过 &lt;b&gt;%2&lt;/b&gt; 发送 &lt;b&gt;%1&lt;/b&gt; 条短信。&lt;/p&gt;&lt;p&gt;共计费 %3 条，约 &lt;b&gt;%4 %5&lt;/b&gt;。&lt;/p&gt;</translation>
+        <source>&lt;p&gt;Send &lt;b&gt;%1&lt;/b&gt; messages through &lt;b&gt;%2&lt;/b&gt;.&lt;/p&gt;&lt;p&gt;%3 SMS in all, about &lt;b&gt;%4&lt;/b&gt;.&lt;/p&gt;</source>
+        <translation>&lt;p&gt;将通过 &lt;b&gt;%2&lt;/b&gt; 发送 &lt;b&gt;%1&lt;/b&gt; 条短信。&lt;/p&gt;&lt;p&gt;共计费 %3 条，约 &lt;b&gt;%4&lt;/b&gt;。&lt;/p&gt;</translation>
     </message>
     <message>
         <source>&lt;p&gt;%1 will be skipped:&lt;/p&gt;</source>
@@ -533,8 +533,20 @@
         <translation>&lt;p&gt;&lt;b&gt;%1 条短信&lt;/b&gt;可能已送达，也可能没有：它们的请求没有得到应答。&lt;/p&gt;&lt;p&gt;重新发送可能让部分客户收到两次；不发送则可能有客户收不到。请先查看几位客户的手机或服务商控制台，再做决定。&lt;/p&gt;</translation>
     </message>
     <message>
+        <source>&lt;p&gt;&lt;b&gt;%1 of them are not at the provider:&lt;/b&gt; smsdesk looked them up in the provider&apos;s records and they are not there, so they most likely never went out. Sending those again should not text anyone twice.&lt;/p&gt;</source>
+        <translation>&lt;p&gt;&lt;b&gt;其中 %1 条在服务商处没有记录：&lt;/b&gt;smsdesk 已在服务商的记录中查找，没有找到，因此它们很可能从未发出。重发这些短信应该不会让客户收到两次。&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>not at the provider (checked %1)</source>
+        <translation>服务商处无记录（查询于 %1）</translation>
+    </message>
+    <message>
         <source>… and %1 more</source>
         <translation>…… 另有 %1 个</translation>
+    </message>
+    <message>
+        <source>Send again the %1 not at the provider</source>
+        <translation>重发服务商处无记录的 %1 条</translation>
     </message>
     <message>
         <source>Send them again</source>
@@ -547,6 +559,198 @@
     <message>
         <source>Decide later</source>
         <translation>稍后决定</translation>
+    </message>
+</context>
+<context>
+    <name>InDoubtReview</name>
+    <message>
+        <source>Looking for the messages in doubt in the provider&apos;s records…</source>
+        <translation>正在服务商的记录中查找状态不明的短信…</translation>
+    </message>
+</context>
+<context>
+    <name>InboxPane</name>
+    <message>
+        <source>Search a number, a name or words of a reply</source>
+        <translation>搜索号码、姓名或回复内容</translation>
+    </message>
+    <message>
+        <source>Unread only</source>
+        <translation>只看未读</translation>
+    </message>
+    <message>
+        <source>Check now</source>
+        <translation>立即检查</translation>
+    </message>
+    <message>
+        <source>Ask the providers for new replies now.</source>
+        <translation>立即向服务商查询新回复。</translation>
+    </message>
+    <message>
+        <source>Reply as a customer…</source>
+        <translation>以客户身份回复…</translation>
+    </message>
+    <message>
+        <source>Open the Sandbox phone of a customer and answer as them, to try replies and opt-outs.</source>
+        <translation>打开客户的沙盒手机，以客户身份回复，试试回复和退订。</translation>
+    </message>
+    <message>
+        <source>Take off the opt-out list</source>
+        <translation>移出退订名单</translation>
+    </message>
+    <message>
+        <source>Only when the customer asked to receive your messages again.</source>
+        <translation>仅在客户要求重新接收您的短信时使用。</translation>
+    </message>
+    <message>
+        <source>Write an answer…</source>
+        <translation>写回复…</translation>
+    </message>
+    <message>
+        <source>Send answer</source>
+        <translation>发送回复</translation>
+    </message>
+    <message>
+        <source>Reply keywords saved.</source>
+        <translation>回复关键词已保存。</translation>
+    </message>
+    <message>
+        <source>Replies</source>
+        <translation>回复</translation>
+    </message>
+    <message>
+        <source>Opt-out list</source>
+        <translation>退订名单</translation>
+    </message>
+    <message>
+        <source>Customers: %1</source>
+        <translation>客户：%1</translation>
+    </message>
+    <message>
+        <source>No reply matches.</source>
+        <translation>没有匹配的回复。</translation>
+    </message>
+    <message>
+        <source>No replies yet. When customers answer your messages, their replies appear here; “T”, “退订” or “STOP” puts them on the opt-out list at once.</source>
+        <translation>还没有回复。客户回复您的短信后会显示在这里；回复“T”、“退订”或“STOP”的客户会立即加入退订名单。</translation>
+    </message>
+    <message>
+        <source>No customer chosen</source>
+        <translation>未选择客户</translation>
+    </message>
+    <message>
+        <source>On the opt-out list since %1: the customer replied “%2”.</source>
+        <translation>自 %1 起在退订名单中：客户回复了“%2”。</translation>
+    </message>
+    <message>
+        <source>On the opt-out list since %1: %2.</source>
+        <translation>自 %1 起在退订名单中：%2。</translation>
+    </message>
+    <message>
+        <source>On the opt-out list since %1.</source>
+        <translation>自 %1 起在退订名单中。</translation>
+    </message>
+    <message>
+        <source>Messages to this number are skipped.</source>
+        <translation>发给这个号码的短信会被跳过。</translation>
+    </message>
+    <message>
+        <source>Since then they replied “%1”, asking to receive messages again.</source>
+        <translation>之后客户又回复了“%1”，要求重新接收短信。</translation>
+    </message>
+    <message>
+        <source>Keyword %1</source>
+        <translation>关键词 %1</translation>
+    </message>
+    <message>
+        <source>Sends through %1, the account the customer replied to.</source>
+        <translation>通过 %1 发送，即客户回复的账户。</translation>
+    </message>
+    <message>
+        <source>%1 is no longer on the opt-out list.</source>
+        <translation>%1 已移出退订名单。</translation>
+    </message>
+    <message>
+        <source>Sending to %1…</source>
+        <translation>正在发送给 %1…</translation>
+    </message>
+    <message>
+        <source>Answer sent to %1.</source>
+        <translation>已回复 %1。</translation>
+    </message>
+    <message>
+        <source>The answer to %1 was not sent</source>
+        <translation>给 %1 的回复没有发送</translation>
+    </message>
+    <message>
+        <source>The answer could not be sent.</source>
+        <translation>回复未能发送。</translation>
+    </message>
+    <message>
+        <source>Checking for replies…</source>
+        <translation>正在检查回复…</translation>
+    </message>
+    <message>
+        <source>Replies are checked in the background while smsdesk is open.</source>
+        <translation>smsdesk 打开期间会在后台检查回复。</translation>
+    </message>
+    <message>
+        <source>Last checked for replies at %1.</source>
+        <translation>上次检查回复：%1。</translation>
+    </message>
+</context>
+<context>
+    <name>InboxWatch</name>
+    <message>
+        <source>New replies: %1.</source>
+        <translation>新回复：%1 条。</translation>
+    </message>
+    <message>
+        <source>Opted out by reply: %1; they get no further messages.</source>
+        <translation>回复退订：%1 人，之后不会再收到短信。</translation>
+    </message>
+    <message>
+        <source>Replies are not being checked because of an error; details are in %1.</source>
+        <translation>出错了，暂时无法检查回复；详情见 %1。</translation>
+    </message>
+</context>
+<context>
+    <name>KeywordSettings</name>
+    <message>
+        <source>Reply keywords</source>
+        <translation>回复关键词</translation>
+    </message>
+    <message>
+        <source>A reply that is exactly one of these words puts the number on the opt-out list at once. Separate words with commas.</source>
+        <translation>回复内容正好是其中一个词时，号码会立即加入退订名单。多个词用逗号分隔。</translation>
+    </message>
+    <message>
+        <source>A reply that is exactly one of these words asks to receive messages again.</source>
+        <translation>回复内容正好是其中一个词时，表示要求重新接收短信。</translation>
+    </message>
+    <message>
+        <source>An opt-in keyword takes the number off the opt-out list by itself</source>
+        <translation>收到订阅关键词时自动把号码移出退订名单</translation>
+    </message>
+    <message>
+        <source>Case, full-width letters, spaces and punctuation do not matter (“Ｔ”, “Stop!”, “退订。”); a sentence that merely contains a keyword is an ordinary reply.</source>
+        <translation>不区分大小写、全角半角，忽略前后的空格和标点（“Ｔ”、“Stop!”、“退订。”都算）；只是包含关键词的句子算普通回复。</translation>
+    </message>
+    <message>
+        <source>Save keywords</source>
+        <translation>保存关键词</translation>
+    </message>
+    <message>
+        <source>Opt-out</source>
+        <translation>退订</translation>
+    </message>
+    <message>
+        <source>Opt-in</source>
+        <translation>订阅</translation>
+    </message>
+    <message>
+        <source>Saved.</source>
+        <translation>已保存。</translation>
     </message>
 </context>
 <context>
@@ -698,6 +902,10 @@
         <translation>账户</translation>
     </message>
     <message>
+        <source>Inbox</source>
+        <translation>收件箱</translation>
+    </message>
+    <message>
         <source>Ready</source>
         <translation>就绪</translation>
     </message>
@@ -760,6 +968,92 @@
     <message>
         <source>&lt;b&gt;smsdesk %1&lt;/b&gt;&lt;p&gt;Send SMS notifications and promotions to your customers through your own cloud SMS account.&lt;/p&gt;&lt;p&gt;Built with these libraries:&lt;/p&gt;</source>
         <translation>&lt;b&gt;smsdesk %1&lt;/b&gt;&lt;p&gt;通过您自己的云短信账户，给客户发送通知和促销短信。&lt;/p&gt;&lt;p&gt;使用了以下开源库：&lt;/p&gt;</translation>
+    </message>
+</context>
+<context>
+    <name>OptOutList</name>
+    <message>
+        <source>Remove from the opt-out list</source>
+        <translation>移出退订名单</translation>
+    </message>
+    <message>
+        <source>Send messages to %1 numbers again? Only do this if they asked for it.</source>
+        <translation>要重新给这 %1 个号码发送短信吗？请只在客户要求时这样做。</translation>
+    </message>
+    <message>
+        <source>Search a number, keyword or reply</source>
+        <translation>搜索号码、关键词或回复</translation>
+    </message>
+    <message>
+        <source>Number to add</source>
+        <translation>要添加的号码</translation>
+    </message>
+    <message>
+        <source>Add</source>
+        <translation>添加</translation>
+    </message>
+    <message>
+        <source>Remove selected…</source>
+        <translation>移除所选…</translation>
+    </message>
+    <message>
+        <source>%1 numbers</source>
+        <translation>%1 个号码</translation>
+    </message>
+    <message>
+        <source>“%1” is not a valid phone number: %2</source>
+        <translation>“%1”不是有效的手机号码：%2</translation>
+    </message>
+    <message>
+        <source>%1 is now on the opt-out list.</source>
+        <translation>%1 已加入退订名单。</translation>
+    </message>
+    <message>
+        <source>%1 was already on the opt-out list.</source>
+        <translation>%1 已经在退订名单中。</translation>
+    </message>
+    <message>
+        <source>Select the numbers to remove first.</source>
+        <translation>请先选择要移除的号码。</translation>
+    </message>
+    <message>
+        <source>%1 numbers removed from the opt-out list.</source>
+        <translation>已从退订名单移除 %1 个号码。</translation>
+    </message>
+</context>
+<context>
+    <name>OptOutModel</name>
+    <message>
+        <source>Phone</source>
+        <translation>号码</translation>
+    </message>
+    <message>
+        <source>Keyword</source>
+        <translation>关键词</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+    <message>
+        <source>How</source>
+        <translation>方式</translation>
+    </message>
+    <message>
+        <source>Since</source>
+        <translation>加入时间</translation>
+    </message>
+    <message>
+        <source>Replied</source>
+        <translation>客户回复</translation>
+    </message>
+    <message>
+        <source>Added by you</source>
+        <translation>您添加的</translation>
+    </message>
+    <message>
+        <source>Provider refused</source>
+        <translation>服务商拒收</translation>
     </message>
 </context>
 <context>
@@ -868,8 +1162,8 @@
         <translation>条数多于第一位（%1）</translation>
     </message>
     <message>
-        <source>%1 messages · %2 SMS · about %3 %4</source>
-        <translation>%1 位客户 · %2 条短信 · 约 %3 %4</translation>
+        <source>%1 messages · %2 SMS · about %3</source>
+        <translation>%1 位客户 · %2 条短信 · 约 %3</translation>
     </message>
     <message>
         <source>%1 on the opt-out list, skipped</source>
@@ -1108,6 +1402,18 @@
     <message>
         <source>The Sandbox has not delivered any message yet.</source>
         <translation>沙盒还没有送达任何短信。</translation>
+    </message>
+    <message>
+        <source>Answer as this customer, e.g. T to opt out</source>
+        <translation>以这位客户的身份回复，例如回复 T 退订</translation>
+    </message>
+    <message>
+        <source>Send</source>
+        <translation>发送</translation>
+    </message>
+    <message>
+        <source>smsdesk fetches the answer like a real provider&apos;s reply.</source>
+        <translation>smsdesk 会像获取真实服务商的回复一样获取它。</translation>
     </message>
 </context>
 <context>

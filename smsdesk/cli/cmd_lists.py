@@ -144,9 +144,11 @@ def cmd_optout_remove(args: argparse.Namespace) -> int:
 
 def cmd_optout_list(args: argparse.Namespace) -> int:
     with open_store() as store:
-        rows = store.optouts.all()
+        entries = store.optouts.page(limit=1_000_000)
     if args.json:
-        print_json([{"phone": p, "reason": r, "since": t} for p, r, t in rows])
+        print_json([{"phone": e.phone, "reason": e.reason, "since": e.created_at, "source": e.source,
+                     "keyword": e.keyword} for e in entries])
     else:
-        print_table([tr("Phone"), tr("Reason"), tr("Since")], rows)
+        print_table([tr("Phone"), tr("Keyword"), tr("Reason"), tr("Since")],
+                    [(e.phone, e.keyword, e.reason, e.created_at) for e in entries])
     return 0

@@ -1,4 +1,5 @@
-"""``smsdesk log`` and ``smsdesk sandbox``: what was sent and what became of it."""
+"""``smsdesk log`` and ``smsdesk sandbox``: what was sent and what became of it, and the
+Sandbox customers' side (what their phones got, and answering as them)."""
 
 from __future__ import annotations
 
@@ -46,6 +47,11 @@ def register(sub: Subparsers) -> None:
     p.add_argument("--to", help=tr("Only this number (E.164)."))
     add_json(p)
     p.set_defaults(func=cmd_sandbox_inbox)
+    p = ssub.add_parser("reply", help=tr("Answer as a customer: a reply the Sandbox account will receive."))
+    p.add_argument("--from", dest="phone", required=True, metavar="NUMBER", help=tr("The customer's number."))
+    p.add_argument("--text", required=True, help=tr("What the customer answers, e.g. T to opt out."))
+    p.add_argument("--region", default="CN", help=tr("Country of numbers written without +code."))
+    p.set_defaults(func=cmd_sandbox_reply)
 
 
 def parse_moment(text: str, *, end_of_day: bool) -> str:
@@ -157,4 +163,24 @@ def cmd_sandbox_inbox(args: argparse.Namespace) -> int:
     else:
         print_table([tr("Phone"), tr("Received"), tr("Text")],
                     [(m.phone, m.received_at.astimezone().strftime("%Y-%m-%d %H:%M:%S"), m.text) for m in messages])
+    return 0
+
+
+def cmd_sandbox_reply(args: argparse.Namespace) -> int:
+    from smsdesk.core.phones import normalize_phone
+
+    number = normalize_phone(args.phone, args.region)
+    if number.e164 is None:
+        raise UserFacingError(
+            tr("“{number}” is not a valid phone number: {reason}", number=args.phone, reason=number.reason)
+        )
+    with open_store() as store:
+        sandbox = next((a for a in store.accounts.all() if a.provider == SANDBOX_PROVIDER), None)
+    provider = SandboxProvider(sandbox.settings if sandbox else {})
+    try:
+        provider.add_reply(number.e164, args.text)
+    finally:
+        provider.close()
+    print(tr("{phone} replied “{reply}”. smsdesk fetches it with the next check (or run “smsdesk replies fetch”).",
+             phone=number.e164, reply=args.text))
     return 0

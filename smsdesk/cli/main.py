@@ -31,6 +31,7 @@ def build_parser() -> argparse.ArgumentParser:
         cmd_history,
         cmd_lists,
         cmd_log,
+        cmd_replies,
         cmd_send,
         cmd_templates,
     )
@@ -52,6 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
     cmd_log.register(sub)
     cmd_campaigns.register(sub)
     cmd_history.register(sub)
+    cmd_replies.register(sub)
     emulator = sub.add_parser("emulator", help=tr("Run the local provider emulator (for testing)."), add_help=False)
     emulator.add_argument("rest", nargs=argparse.REMAINDER)
     emulator.set_defaults(func=_run_emulator)

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 from smsdesk.core.provider_api import Provider
 from smsdesk.core.sending import SendProgress, SendResult, run_campaign, utc_now
+from smsdesk.engine.replies import watching_replies
 from smsdesk.engine.send_lock import sending_lock
 from smsdesk.engine.send_rules import SendRules, classify_throttle, rules_for
 from smsdesk.errors import UserFacingError
@@ -104,7 +105,8 @@ def send_campaign(
     clocks = clocks or Clocks()
     rules = rules or rules_for(account)
     journal = store.journal
-    with sending_lock(store.conn) as first:
+    # Replies are fetched while the campaign sends: a "T" stops the later messages to that number.
+    with sending_lock(store.conn) as first, watching_replies(store, account):
         if first:
             journal.recover_inflight(recovery_reason())
         info = journal.campaign(campaign_id)

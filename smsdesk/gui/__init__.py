@@ -7,6 +7,8 @@ start-up time of an empty window again.
 
 import smsdesk.core.segments
 import smsdesk.core.template
-import smsdesk.engine.campaigns
 import smsdesk.engine.first_run
+import smsdesk.engine.providers
+import smsdesk.engine.templates
+import smsdesk.logsetup
 import smsdesk.storage  # noqa: F401

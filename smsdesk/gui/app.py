@@ -54,6 +54,9 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     app.setOrganizationName("smsdesk")
     app.setWindowIcon(QIcon(str(paths.resources_dir() / "icons" / "smsdesk.svg")))
     language = i18n.current_language()
+    from smsdesk.gui.formatting import use_language
+
+    use_language(language)
     app.setProperty("smsdesk_translators", install_translators(app, language))
     return app
 

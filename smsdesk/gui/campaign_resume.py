@@ -7,7 +7,7 @@ only be cancelled.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 
 from PySide6.QtCore import Qt
@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from smsdesk.engine.campaign_control import ResumeOffer
+from smsdesk.gui.formatting import number, time_of_day
 from smsdesk.storage import Store
 
 
@@ -65,16 +66,16 @@ class ResumeDialog(QDialog):
     def describe(self, offer: ResumeOffer) -> str:
         info = offer.campaign
         queued = info.counts.get("queued", 0) + info.counts.get("inflight", 0)
-        parts = [self.tr("%1: %2 messages not yet sent").replace("%1", info.name).replace("%2", f"{queued:,}")]
+        parts = [self.tr("%1: %2 messages not yet sent").replace("%1", info.name).replace("%2", number(queued))]
         if info.in_doubt:
-            parts.append(self.tr("%1 in doubt").replace("%1", f"{info.in_doubt:,}"))
+            parts.append(self.tr("%1 in doubt").replace("%1", number(info.in_doubt)))
         if offer.opted_out_now:
-            parts.append(self.tr("%1 opted out since and will be skipped").replace("%1", f"{offer.opted_out_now:,}"))
+            parts.append(self.tr("%1 opted out since and will be skipped").replace("%1", number(offer.opted_out_now)))
         if offer.expired:
             parts.append(self.tr("expired: can only be cancelled"))
         elif offer.waits_until is not None:
             parts.append(
-                self.tr("quiet hours: waits until %1").replace("%1", offer.waits_until.astimezone().strftime("%H:%M"))
+                self.tr("quiet hours: waits until %1").replace("%1", time_of_day(offer.waits_until))
             )
         if info.note:
             parts.append(info.note)
@@ -100,19 +101,25 @@ class ResumeDialog(QDialog):
         return dialog.choice
 
 
-def unfinished_campaigns(store: Store) -> bool:
-    """Recover from a crash (quick when there was none); True when there is something to offer."""
+def unfinished_campaigns(store: Store, left_over: Collection[int] | None = None) -> bool:
+    """Recover from a crash (quick when there was none); True when there is something to offer.
+
+    ``left_over``: the campaigns an earlier session left, when they were noted before this one
+    could start any; others are not offered.
+    """
     from smsdesk.engine.campaign_control import recover_after_crash
 
     recover_after_crash(store)
-    return bool(store.journal.campaigns_to_offer())
+    return any(left_over is None or info.id in left_over for info in store.journal.campaigns_to_offer())
 
 
-def offer_unfinished(parent: QWidget, store: Store, start: Callable[[int, str], None]) -> ResumeChoice | None:
+def offer_unfinished(
+    parent: QWidget, store: Store, start: Callable[[int, str], None], left_over: Collection[int] | None = None
+) -> ResumeChoice | None:
     """Offer what is unfinished; ``start(campaign_id, account)`` resumes one."""
     from smsdesk.engine.campaign_control import cancel_campaign, offers
 
-    found = offers(store)
+    found = [o for o in offers(store) if left_over is None or o.campaign.id in left_over]
     if not found:
         return None
     choice = ResumeDialog.ask(parent, found)

@@ -19,6 +19,7 @@ from smsdesk.core.provider_api import kind_label
 from smsdesk.core.states import MessageState
 from smsdesk.gui.chart_campaign import OutcomesChart, ReasonsChart
 from smsdesk.gui.feedback import show_error
+from smsdesk.gui.formatting import money, number
 from smsdesk.gui.models import local_time
 from smsdesk.storage import Store
 from smsdesk.storage.campaign_stats import CampaignStats, CampaignSummary
@@ -171,8 +172,8 @@ class CampaignView(QDialog):
             "segments": summary.accepted_segments,
         }
         for key, value in values.items():
-            self.values[key].setText(f"{value:,}")
-        self.values["cost"].setText(f"{summary.cost:,.2f} {summary.currency}")
+            self.values[key].setText(number(value))
+        self.values["cost"].setText(money(summary.cost, summary.currency))
         in_doubt = values["in_doubt"]
         self.doubt_note.setVisible(in_doubt > 0)
         self.doubt_note.setText(
@@ -191,7 +192,7 @@ class CampaignView(QDialog):
         retryable = self.store.journal.retry_candidates(self.campaign_id)
         self.retry_button.setEnabled(retryable > 0)
         self.retry_button.setText(
-            self.tr("Retry %1 failed").replace("%1", f"{retryable:,}") if retryable else self.tr("Retry failed only")
+            self.tr("Retry %1 failed").replace("%1", number(retryable)) if retryable else self.tr("Retry failed only")
         )
 
     def retry_failed(self) -> None:
@@ -206,7 +207,7 @@ class CampaignView(QDialog):
         question = self.tr(
             "Send the %1 failed messages again through %2, as a new campaign? Invalid numbers and "
             "customers who opted out are left out."
-        ).replace("%1", f"{retryable:,}").replace("%2", summary.info.account)
+        ).replace("%1", number(retryable)).replace("%2", summary.info.account)
         if not self.ask(self, self.tr("Retry failed messages?"), question):
             return
         new_id = retry_failed(self.store, self.campaign_id)

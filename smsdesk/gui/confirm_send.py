@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from smsdesk.engine.campaign_control import TestSendResult
 from smsdesk.engine.campaigns import CampaignPlan
+from smsdesk.gui.formatting import money, number
 from smsdesk.gui.settings import app_settings
 from smsdesk.worker.tasks import BackgroundTask
 
@@ -95,15 +96,14 @@ class ConfirmSendDialog(QDialog):
 
     def describe(self) -> str:
         plan = self.plan
-        text = self.tr("<p>Send <b>%1</b> messages through <b>%2</b>.</p><p>%3 SMS in all, about <b>%4 %5</b>.</p>")
+        text = self.tr("<p>Send <b>%1</b> messages through <b>%2</b>.</p><p>%3 SMS in all, about <b>%4</b>.</p>")
         for n, value in enumerate(
-            (f"{plan.to_send:,}", plan.account.name, f"{plan.segments:,}", f"{plan.estimated_cost:.2f}",
-             plan.account.currency), 1
+            (number(plan.to_send), plan.account.name, number(plan.segments), money(plan.estimated_cost, plan.account.currency)), 1
         ):
             text = text.replace(f"%{n}", str(value))
         if plan.skipped:
-            reasons = "".join(f"<li>{reason}: {count:,}</li>" for reason, count in plan.skip_reasons())
-            text += self.tr("<p>%1 will be skipped:</p>").replace("%1", f"{plan.skipped:,}") + f"<ul>{reasons}</ul>"
+            reasons = "".join(f"<li>{reason}: {number(count)}</li>" for reason, count in plan.skip_reasons())
+            text += self.tr("<p>%1 will be skipped:</p>").replace("%1", number(plan.skipped)) + f"<ul>{reasons}</ul>"
         lines = []
         for kind in plan.requests.kinds:
             if kind.same_text:
@@ -112,8 +112,8 @@ class ConfirmSendDialog(QDialog):
                 line = self.tr("%1 × %2 (personalised, up to %3 numbers each)")
             if kind.most_per_request == 1:
                 line = self.tr("%1 × %2 (one number each)")
-            line = line.replace("%1", f"{kind.requests:,}").replace("%2", kind.call)
-            lines.append(line.replace("%3", f"{kind.most_per_request:,}"))
+            line = line.replace("%1", number(kind.requests)).replace("%2", kind.call)
+            lines.append(line.replace("%3", number(kind.most_per_request)))
         if lines:
             text += self.tr("<p>Requests to the provider:</p>") + "<ul>" + "".join(f"<li>{x}</li>" for x in lines) + "</ul>"
         rate = plan.account.rate_per_second

@@ -23,6 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from smsdesk.gui import theme
+
 if TYPE_CHECKING:
     from smsdesk.importers import FilePreview
 
@@ -71,7 +73,7 @@ class ImportDialog(QDialog):
         self.notice.setWordWrap(True)
         if not preview.confident:
             self.notice.setText(self.tr("smsdesk is not sure which column holds the phone numbers. Check the choice above against the rows below."))
-            self.notice.setStyleSheet("color: #a15c00")
+            self.notice.setStyleSheet(f"color: {theme.css(theme.WARNING)}")
         else:
             self.notice.setText(
                 self.tr("Header found on row %1. Every other column can be used in messages.").replace("%1", str(preview.header_row))

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from smsdesk.engine import history
 from smsdesk.gui.feedback import show_crash, show_error
+from smsdesk.gui.formatting import day, number
 from smsdesk.gui.models import local_time
 from smsdesk.storage import Store
 from smsdesk.storage.archive import ArchiveResult
@@ -159,7 +160,7 @@ class HistoryActions(QObject):
             self.status_message.emit(self.tr("Backup cancelled; nothing was written."))
             return
         self.status_message.emit(
-            self.tr("History backed up to %1 (%2 messages).").replace("%1", str(info.path)).replace("%2", f"{info.messages:,}")
+            self.tr("History backed up to %1 (%2 messages).").replace("%1", str(info.path)).replace("%2", number(info.messages))
         )
 
     # -- restore ---------------------------------------------------------------------------------
@@ -185,7 +186,7 @@ class HistoryActions(QObject):
         question = self.tr(
             "Replace the current history with this backup? It holds %1 messages in %2 campaigns; the "
             "newest was written %3. The current history is kept in the backups folder first."
-        ).replace("%1", f"{info.messages:,}").replace("%2", f"{info.campaigns:,}").replace("%3", newest)
+        ).replace("%1", number(info.messages)).replace("%2", number(info.campaigns)).replace("%3", newest)
         if not self.ask(self.widget, self.tr("Restore history?"), question):
             return
         reason = self.may_replace()
@@ -206,7 +207,7 @@ class HistoryActions(QObject):
         self.history_replaced.emit()
         self.status_message.emit(
             self.tr("History restored (%1 messages). The previous history was kept in %2.")
-            .replace("%1", f"{restored.info.messages:,}").replace("%2", str(restored.previous))
+            .replace("%1", number(restored.info.messages)).replace("%2", str(restored.previous))
         )
 
     # -- archive ---------------------------------------------------------------------------------
@@ -221,7 +222,7 @@ class HistoryActions(QObject):
         if not plan.campaign_ids:
             show_error(
                 self.widget,
-                self.tr("No finished campaign was written before %1; nothing to archive.").replace("%1", before.isoformat()),
+                self.tr("No finished campaign was written before %1; nothing to archive.").replace("%1", day(before)),
             )
             return
         target = history.suggested_archive(before)
@@ -229,8 +230,8 @@ class HistoryActions(QObject):
             "Move %1 finished campaigns (%2 messages) written before %3 out of the history, into the "
             "archive file %4? They no longer appear in the send log; the archive can be restored or "
             "exported later."
-        ).replace("%1", f"{len(plan.campaign_ids):,}").replace("%2", f"{plan.messages:,}")
-        question = question.replace("%3", before.isoformat()).replace("%4", str(target))
+        ).replace("%1", number(len(plan.campaign_ids))).replace("%2", number(plan.messages))
+        question = question.replace("%3", day(before)).replace("%4", str(target))
         if not self.ask(self.widget, self.tr("Archive old history?"), question):
             return
         database = self.database
@@ -250,7 +251,7 @@ class HistoryActions(QObject):
         self.history_replaced.emit()
         self.status_message.emit(
             self.tr("%1 campaigns (%2 messages) moved to %3.")
-            .replace("%1", f"{result.campaigns:,}").replace("%2", f"{result.messages:,}").replace("%3", str(result.path))
+            .replace("%1", number(result.campaigns)).replace("%2", number(result.messages)).replace("%3", str(result.path))
         )
 
 

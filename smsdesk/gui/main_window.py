@@ -12,8 +12,10 @@ from PySide6.QtGui import (
     QDragEnterEvent,
     QDropEvent,
     QKeySequence,
+    QPaintEvent,
 )
 from PySide6.QtWidgets import (
+    QApplication,
     QHBoxLayout,
     QListWidget,
     QListWidgetItem,
@@ -25,8 +27,6 @@ from PySide6.QtWidgets import (
 )
 
 from smsdesk import __version__, settings
-from smsdesk.gui.campaign_resume import unfinished_campaigns
-from smsdesk.gui.campaign_scheduler import CampaignScheduler
 from smsdesk.gui.drops import spreadsheet_in
 from smsdesk.gui.settings import app_settings
 from smsdesk.gui.templates_pane import TemplatesPane
@@ -34,6 +34,9 @@ from smsdesk.storage import Store
 
 if TYPE_CHECKING:
     from smsdesk.gui.accounts_pane import AccountsPane
+    from smsdesk.gui.campaign_scheduler import CampaignScheduler
+    from smsdesk.gui.inbox_pane import InboxPane
+    from smsdesk.gui.inbox_watch import InboxWatch
     from smsdesk.gui.recipients_pane import RecipientsPane
     from smsdesk.gui.sendlog_pane import SendLogPane
 
@@ -58,7 +61,7 @@ def bundled_libraries() -> list[tuple[str, str, str]]:
 
 
 NAV_STYLE = """
-#navigation { border: none; background: palette(window); font-size: 15px; padding-top: 8px; }
+#navigation { border: none; outline: 0; background: palette(window); font-size: 15px; padding-top: 8px; }
 #navigation::item { padding: 10px 14px; border-radius: 6px; margin: 2px 6px; }
 #navigation::item:selected { background: palette(highlight); color: palette(highlighted-text); }
 """
@@ -77,6 +80,8 @@ class MainWindow(QMainWindow):
         self._recipients: RecipientsPane | None = None
         self._send_log: SendLogPane | None = None
         self._accounts: AccountsPane | None = None
+        self._inbox: InboxPane | None = None
+        self._inbox_watch: InboxWatch | None = None
         self._tray: QSystemTrayIcon | None = None
         self.setAcceptDrops(True)
 
@@ -85,7 +90,8 @@ class MainWindow(QMainWindow):
         self.nav.setFixedWidth(160)
         self.nav.setStyleSheet(NAV_STYLE)
         self.stack = QStackedWidget()
-        for title in (self.tr("Templates"), self.tr("Recipients"), self.tr("Send log"), self.tr("Accounts")):
+        for title in (self.tr("Templates"), self.tr("Recipients"), self.tr("Send log"), self.tr("Accounts"),
+                      self.tr("Inbox")):
             QListWidgetItem(title, self.nav)
             self.stack.addWidget(QWidget())
         self._place(0, self.templates)
@@ -103,14 +109,50 @@ class MainWindow(QMainWindow):
 
         # Panes talk to each other only through the window.
         self.templates.campaign_started.connect(self._campaign_started)
-        # Sending: scheduled campaigns start on time; unfinished ones are offered once shown.
-        self.scheduler = CampaignScheduler(store, self)
-        self.scheduler.due.connect(self._campaign_started)
-        self.templates.campaign_started.connect(self.scheduler.arm)
-        if unfinished_campaigns(store):
-            QTimer.singleShot(0, self._offer_unfinished)
+        # Scheduled campaigns and unfinished ones are looked at once the window has been painted.
+        self._scheduler: CampaignScheduler | None = None
+        self._painted = False
+        self._left_over: frozenset[int] = frozenset()
+        self.started_up = False
+        """True once the work after the first paint is done (tests wait for it)."""
+        self._quitting = False
+        app = QApplication.instance()
+        if app is not None:  # however the app ends, background threads end before it
+            app.aboutToQuit.connect(self._shut_down)
         self._build_menu()
         self._restore_geometry()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if not self._painted:
+            self._painted = True
+            QTimer.singleShot(0, self._after_first_paint)
+
+    def _after_first_paint(self) -> None:
+        """Work that can wait until the owner sees the window: the send engine's timers and questions."""
+        from smsdesk.gui.campaign_resume import unfinished_campaigns
+
+        if self._quitting:
+            return
+        # What an earlier session left unfinished: nothing can have been started from this
+        # window before its first paint, so these are all from before.
+        self._left_over = frozenset(c.id for c in self.store.journal.campaigns_to_offer())
+        _ = self.scheduler
+        self.inbox_watch.start()
+        self.started_up = True
+        if self._left_over and unfinished_campaigns(self.store, left_over=self._left_over):
+            self._offer_unfinished()
+
+    @property
+    def scheduler(self) -> CampaignScheduler:
+        """Starts scheduled campaigns on time while the window is open."""
+        if self._scheduler is None:
+            from smsdesk.gui.campaign_scheduler import CampaignScheduler
+
+            self._scheduler = CampaignScheduler(self.store, self)
+            self._scheduler.due.connect(self._campaign_started)
+            self.templates.campaign_started.connect(self._scheduler.arm)
+        return self._scheduler
 
     def _place(self, row: int, pane: QWidget) -> None:
         placeholder = self.stack.widget(row)
@@ -151,6 +193,29 @@ class MainWindow(QMainWindow):
             self._place(3, self._accounts)
         return self._accounts
 
+    @property
+    def inbox_watch(self) -> InboxWatch:
+        """Fetches customers' replies in the background and keeps the inbox's unread count."""
+        if self._inbox_watch is None:
+            from smsdesk.gui.inbox_watch import InboxWatch
+
+            self._inbox_watch = InboxWatch(self.store, self.nav.item(4), self)
+            self._inbox_watch.status_message.connect(self.statusBar().showMessage)
+            self._inbox_watch.news.connect(self.statusBar().showMessage)
+            self._inbox_watch.news.connect(self.notify)
+        return self._inbox_watch
+
+    @property
+    def inbox(self) -> InboxPane:
+        if self._inbox is None:
+            from smsdesk.gui.inbox_pane import InboxPane
+
+            self._inbox = InboxPane(self.store, self.inbox_watch)
+            self._inbox.status_message.connect(self.statusBar().showMessage)
+            self._inbox.unread_changed.connect(lambda _n: self.inbox_watch.recount())
+            self._place(4, self._inbox)
+        return self._inbox
+
     def _history_replaced(self) -> None:
         """A restore or an archive changed the database under every pane: read it again."""
         self.templates.reload_templates()
@@ -162,7 +227,8 @@ class MainWindow(QMainWindow):
             self._accounts.reload()
 
     def _show_row(self, row: int) -> None:
-        pane = (lambda: self.templates, lambda: self.recipients, lambda: self.send_log, lambda: self.accounts)[row]()
+        pane = (lambda: self.templates, lambda: self.recipients, lambda: self.send_log, lambda: self.accounts,
+                lambda: self.inbox)[row]()
         self.stack.setCurrentWidget(pane)
 
     def _build_menu(self) -> None:
@@ -193,6 +259,7 @@ class MainWindow(QMainWindow):
                 (self.tr("Recipients"), "Ctrl+2"),
                 (self.tr("Send log"), "Ctrl+3"),
                 (self.tr("Accounts"), "Ctrl+4"),
+                (self.tr("Inbox"), "Ctrl+5"),
             )
         ):
             action = QAction(label, self)
@@ -266,7 +333,7 @@ class MainWindow(QMainWindow):
     def _offer_unfinished(self) -> None:
         from smsdesk.gui.campaign_resume import offer_unfinished
 
-        offer_unfinished(self, self.store, self._campaign_started)
+        offer_unfinished(self, self.store, self._campaign_started, left_over=self._left_over)
 
     def _about(self) -> None:
         rows = "".join(f"<tr><td>{name}</td><td>{version}</td><td>{licence}</td></tr>" for name, version, licence in bundled_libraries())
@@ -293,9 +360,16 @@ class MainWindow(QMainWindow):
         if log is not None and log.is_sending() and not log.confirm_stop():
             event.ignore()
             return
-        if log is not None:
-            log.stop()
+        self._shut_down()
         app_settings().setValue("window/geometry", self.saveGeometry())
         event.accept()
+
+    def _shut_down(self) -> None:
+        """Stop what runs in the background: sending, the report and reply pollers."""
+        self._quitting = True
+        if self._send_log is not None:
+            self._send_log.stop()
+        if self._inbox_watch is not None:
+            self._inbox_watch.stop()
 
 

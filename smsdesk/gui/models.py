@@ -23,6 +23,7 @@ from PySide6.QtGui import QColor
 
 from smsdesk.core.provider_api import describe_kind, kind_label
 from smsdesk.core.states import MessageState, state_label
+from smsdesk.gui import theme
 from smsdesk.storage import Store
 from smsdesk.storage.backup import database_file
 from smsdesk.storage.lists import Recipient
@@ -113,12 +114,18 @@ class RecipientsModel(QAbstractTableModel):
         return self._rows[row]
 
 
-_STATE_COLOURS = {
-    MessageState.DELIVERED: QColor("#1b7f3b"),
-    MessageState.FAILED: QColor("#b3261e"),
-    MessageState.IN_DOUBT: QColor("#a15c00"),
-    MessageState.SKIPPED: QColor("#6b6b6b"),
+_STATE_TONES = {
+    MessageState.DELIVERED: theme.GOOD,
+    MessageState.FAILED: theme.PROBLEM,
+    MessageState.IN_DOUBT: theme.WARNING,
+    MessageState.SKIPPED: theme.MUTED,
 }
+
+
+def state_colour(state: MessageState) -> QColor | None:
+    """The text colour of a message state in the log, for the current theme."""
+    pair = _STATE_TONES.get(state)
+    return theme.tone(*pair) if pair else None
 
 ID_PAGE = 1000
 """Message ids fetched at a time as the view scrolls."""
@@ -366,7 +373,7 @@ class LogModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DisplayRole:
             return _display(r, column)
         if role == Qt.ItemDataRole.ForegroundRole and column == "state":
-            return _STATE_COLOURS.get(MessageState(r.state))
+            return state_colour(MessageState(r.state))
         if role == Qt.ItemDataRole.TextAlignmentRole and column == "segments":
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole:

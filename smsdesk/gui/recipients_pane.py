@@ -117,6 +117,7 @@ class RecipientsPane(QWidget):
     def _select(self, row: int) -> None:
         saved = self._lists[row] if 0 <= row < len(self._lists) else None
         self.model.set_list(saved.id if saved else None)
+        self.table.resizeColumnToContents(1)  # the phone number, never cut off
         self.remove_button.setEnabled(saved is not None)
         if saved is None:
             self.title.setText(self.tr("No customer list yet"))

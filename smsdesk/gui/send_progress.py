@@ -10,6 +10,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMessageBox, QProgressBar, QPushButton, QWidget
 
 from smsdesk.gui.feedback import show_crash, show_error
+from smsdesk.gui.formatting import date_time, number, time_of_day
 from smsdesk.storage import Store
 
 if TYPE_CHECKING:
@@ -85,7 +86,7 @@ class SendProgressPanel(QWidget):
         if info.state == "scheduled" and info.send_at is not None and info.send_at > datetime.now(UTC):
             self.campaign_id, self.account = campaign_id, account
             self._show_buttons(cancel=True)
-            when = info.send_at.astimezone().strftime("%Y-%m-%d %H:%M")
+            when = date_time(info.send_at)
             self._say(
                 self.tr("Scheduled for %1. smsdesk sends it then if it is running, "
                         "or asks when it starts next.").replace("%1", when)
@@ -124,20 +125,20 @@ class SendProgressPanel(QWidget):
         self.progress.setValue(min(p.done, max(p.total, 1)))
         if p.waiting_until is not None:
             text = self.tr("Waiting until %1 (quiet hours or a per-number limit) · %2 of %3 done")
-            text = text.replace("%1", p.waiting_until.astimezone().strftime("%H:%M"))
-            self.status.setText(text.replace("%2", f"{p.done:,}").replace("%3", f"{p.total:,}"))
+            text = text.replace("%1", time_of_day(p.waiting_until))
+            self.status.setText(text.replace("%2", number(p.done)).replace("%3", number(p.total)))
         else:
             self.status.setText(self.describe(p))
         self.changed.emit()
 
     def describe(self, p: ProgressSnapshot) -> str:
         text = self.tr("Sending: %1 of %2 · %3 accepted · %4 refused")
-        text = text.replace("%1", f"{p.done:,}").replace("%2", f"{p.total:,}")
-        text = text.replace("%3", f"{p.accepted:,}").replace("%4", f"{p.failed:,}")
+        text = text.replace("%1", number(p.done)).replace("%2", number(p.total))
+        text = text.replace("%3", number(p.accepted)).replace("%4", number(p.failed))
         if p.in_doubt:
-            text += " · " + self.tr("%1 in doubt").replace("%1", f"{p.in_doubt:,}")
+            text += " · " + self.tr("%1 in doubt").replace("%1", number(p.in_doubt))
         if p.skipped:
-            text += " · " + self.tr("%1 skipped").replace("%1", f"{p.skipped:,}")
+            text += " · " + self.tr("%1 skipped").replace("%1", number(p.skipped))
         if p.rate > 0:
             text += " · " + self.tr("%1/s").replace("%1", f"{p.rate:.0f}" if p.rate >= 10 else f"{p.rate:.1f}")
         if p.eta_seconds is not None and p.done < p.total:
@@ -177,11 +178,11 @@ class SendProgressPanel(QWidget):
             self._show_buttons(resume=True, cancel=True, doubt=counts.get("in_doubt", 0) > 0)
         else:
             message = self.tr("Done: %1 delivered, %2 failed, %3 waiting for a report.")
-            message = message.replace("%1", f"{counts.get('delivered', 0):,}")
-            message = message.replace("%2", f"{counts.get('failed', 0):,}").replace("%3", f"{counts.get('sent', 0):,}")
+            message = message.replace("%1", number(counts.get('delivered', 0)))
+            message = message.replace("%2", number(counts.get('failed', 0))).replace("%3", number(counts.get('sent', 0)))
             if counts.get("in_doubt", 0):
                 message += " " + self.tr("%1 in doubt: decide whether to send them again.").replace(
-                    "%1", f"{counts['in_doubt']:,}"
+                    "%1", number(counts['in_doubt'])
                 )
             self.status.setText(message)
             self.status_message.emit(message)
@@ -263,25 +264,33 @@ class SendProgressPanel(QWidget):
 
         skipped = cancel_campaign(self.store, self.campaign_id)
         self._show_buttons(doubt=self.store.journal.campaign_counts(self.campaign_id).get("in_doubt", 0) > 0)
-        self._say(self.tr("Cancelled: %1 messages will not be sent.").replace("%1", f"{skipped:,}"))
+        self._say(self.tr("Cancelled: %1 messages will not be sent.").replace("%1", number(skipped)))
         self.changed.emit()
 
     def doubt_clicked(self) -> None:
+        """Look the messages in doubt up at the provider (off this thread), then ask the owner."""
         if self.campaign_id is None or self.account is None:
             return
-        from smsdesk.engine.campaign_control import decide_in_doubt
-        from smsdesk.gui.campaign_in_doubt import InDoubtDialog
+        from smsdesk.gui.campaign_in_doubt import InDoubtReview
 
-        doubtful = self.store.journal.in_doubt_messages(self.campaign_id)
-        decision = InDoubtDialog.ask(self, doubtful)
-        if decision is None or not doubtful:
-            return
-        decide_in_doubt(self.store, self.campaign_id, [m.id for m in doubtful], send_again=decision)
+        review = InDoubtReview(self, self.store, self.campaign_id)
+        review.status.connect(self._doubt_status)
+        review.decided.connect(self._doubt_decided)
+        self.doubt_review = review
+        review.start()
+
+    def _doubt_status(self, text: str) -> None:
+        self._say(text)
+        self.changed.emit()
+        if self.campaign_id is not None:
+            self.doubt_button.setVisible(self.store.journal.campaign_counts(self.campaign_id).get("in_doubt", 0) > 0)
+
+    def _doubt_decided(self, send_again: bool, changed: int) -> None:
         self.doubt_button.hide()
         self.changed.emit()
-        if decision:
+        if send_again and self.campaign_id is not None and self.account is not None:
             self.start_campaign(self.campaign_id, self.account)
-        else:
+        elif not send_again:
             self._say(self.tr("The messages in doubt will not be sent again."))
 
     # -- closing --------------------------------------------------------------------------

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from smsdesk.engine.history import history_warning
 from smsdesk.engine.reports import GIVE_UP_AFTER
 from smsdesk.gui.feedback import show_crash, show_error
+from smsdesk.gui.formatting import number
 from smsdesk.gui.log_filters import LogFilterBar
 from smsdesk.gui.log_history import HistoryActions
 from smsdesk.gui.models import LogModel
@@ -171,9 +172,9 @@ class SendLogPane(QWidget):
         if self.model.loading:
             self.count.setText(self.tr("Searching every message…"))
         elif total is None:
-            self.count.setText(self.tr("%1+ messages (counting…)").replace("%1", f"{self.model.rowCount():,}"))
+            self.count.setText(self.tr("%1+ messages (counting…)").replace("%1", number(self.model.rowCount())))
         else:
-            self.count.setText(self.tr("%1 messages").replace("%1", f"{total:,}"))
+            self.count.setText(self.tr("%1 messages").replace("%1", number(total)))
 
     def _sending_changed(self) -> None:
         self.request_refresh()
@@ -288,7 +289,7 @@ class SendLogPane(QWidget):
             self.status_message.emit(self.tr("Export cancelled; no file was written."))
             return
         count, target = result
-        self.status_message.emit(self.tr("Exported %1 messages to %2").replace("%1", f"{count:,}").replace("%2", str(target)))
+        self.status_message.emit(self.tr("Exported %1 messages to %2").replace("%1", number(count)).replace("%2", str(target)))
 
     def _export_failed(self, message: str) -> None:
         self._export_done()
@@ -334,13 +335,13 @@ class SendLogPane(QWidget):
             self._show_idle_status()
         else:
             text = self.tr("%1 messages wait for a delivery report; next check in %2 s.")
-            self.reports_status.setText(text.replace("%1", f"{waiting:,}").replace("%2", f"{max(next_in, 0):.0f}"))
+            self.reports_status.setText(text.replace("%1", number(waiting)).replace("%2", f"{max(next_in, 0):.0f}"))
 
     def _show_idle_status(self) -> None:
         unreported = ReportBook(self.store.conn).unreported_count()
         if unreported:
             text = self.tr("%1 messages never got a delivery report (sent over three days ago, or through a gateway that gives none).")
-            self.reports_status.setText(text.replace("%1", f"{unreported:,}"))
+            self.reports_status.setText(text.replace("%1", number(unreported)))
         else:
             self.reports_status.setText(self.tr("Every delivery report is in."))
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QSyntaxHighlighter, QTextCharFormat, QTextDocument
+from PySide6.QtGui import QSyntaxHighlighter, QTextCharFormat, QTextDocument
 from PySide6.QtWidgets import QPlainTextEdit
 
 from smsdesk.core.template import check_variables, parse_template
+from smsdesk.gui import theme
 
 
 class VariableHighlighter(QSyntaxHighlighter):
@@ -16,12 +17,12 @@ class VariableHighlighter(QSyntaxHighlighter):
         super().__init__(document)
         self.columns: tuple[str, ...] = ()
         self._known = QTextCharFormat()
-        self._known.setForeground(QColor("#1a5fb4"))
+        self._known.setForeground(theme.tone(*theme.ACCENT))
         self._known.setFontWeight(600)
         self._problem = QTextCharFormat()
         self._problem.setUnderlineStyle(QTextCharFormat.UnderlineStyle.WaveUnderline)
-        self._problem.setUnderlineColor(QColor("#c01c28"))
-        self._problem.setForeground(QColor("#c01c28"))
+        self._problem.setUnderlineColor(theme.tone(*theme.PROBLEM))
+        self._problem.setForeground(theme.tone(*theme.PROBLEM))
 
     def highlightBlock(self, text: str) -> None:
         parsed = parse_template(text)

@@ -18,6 +18,8 @@ from PySide6.QtWidgets import (
 
 from smsdesk.core.segments import Encoding, count_warnings
 from smsdesk.engine.templates import ListSurvey, MessagePreview
+from smsdesk.gui import theme
+from smsdesk.gui.formatting import money, number
 
 JUMP_LONGEST = "longest"
 JUMP_EMPTY = "empty"
@@ -26,7 +28,7 @@ JUMP_MORE = "more"
 STYLE = """
 #previewBubble { background: #e9f3e6; color: #1d1d1d; border-radius: 12px; padding: 10px 12px; }
 #previewCounts { color: palette(text); }
-#previewWarnings, #totalsDetails[alert="true"] { color: #c01c28; }
+#previewWarnings, #totalsDetails[alert="true"] { color: PROBLEM; }
 #totalsDetails { color: palette(mid); }
 #campaignTotals { font-size: 14px; font-weight: 600; }
 #sendButton { background: #1a73e8; color: white; font-weight: 600; padding: 7px 22px; border-radius: 5px; }
@@ -44,7 +46,7 @@ class PreviewPanel(QFrame):
     def __init__(self) -> None:
         super().__init__()
         self.setObjectName("previewPanel")
-        self.setStyleSheet(STYLE)
+        self.setStyleSheet(STYLE.replace("PROBLEM", theme.css(theme.PROBLEM)))
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
 
         heading = QLabel(self.tr("Preview"))
@@ -135,7 +137,7 @@ class PreviewPanel(QFrame):
 
     def show_customer(self, row: int, size: int, name: str, phone: str, *, opted_out: bool) -> None:
         title = self.tr("Customer %1 of %2: %3 %4")
-        for n, value in enumerate((f"{row + 1:,}", f"{size:,}", name, phone), 1):
+        for n, value in enumerate((number(row + 1), number(size), name, phone), 1):
             title = title.replace(f"%{n}", value)
         if opted_out:
             title += " " + self.tr("(on the opt-out list: not sent)")
@@ -189,18 +191,17 @@ class PreviewPanel(QFrame):
         empty = len(survey.empty_rows) if survey else 0
         more = len(survey.more_segment_rows) if survey else 0
         self.longest_button.setText(self.tr("Longest message"))
-        self.empty_button.setText(self.tr("Empty values (%1)").replace("%1", f"{empty:,}"))
-        self.more_button.setText(self.tr("More SMS than the first (%1)").replace("%1", f"{more:,}"))
+        self.empty_button.setText(self.tr("Empty values (%1)").replace("%1", number(empty)))
+        self.more_button.setText(self.tr("More SMS than the first (%1)").replace("%1", number(more)))
         if survey is None:
             return
         totals = survey.totals
-        text = self.tr("%1 messages · %2 SMS · about %3 %4")
+        text = self.tr("%1 messages · %2 SMS · about %3")
         for n, value in enumerate(
             (
-                f"{totals.counts.messages:,}",
-                f"{totals.counts.segments:,}",
-                f"{totals.estimated_cost:,.2f}",
-                totals.currency,
+                number(totals.counts.messages),
+                number(totals.counts.segments),
+                money(totals.estimated_cost, totals.currency),
             ),
             1,
         ):
@@ -209,17 +210,17 @@ class PreviewPanel(QFrame):
         details: list[str] = []
         if totals.skipped:
             details.append(
-                self.tr("%1 on the opt-out list, skipped").replace("%1", f"{totals.skipped:,}")
+                self.tr("%1 on the opt-out list, skipped").replace("%1", number(totals.skipped))
             )
         if totals.counts.over_limit:
             details.append(
                 self.tr("%1 too long for the provider").replace(
-                    "%1", f"{totals.counts.over_limit:,}"
+                    "%1", number(totals.counts.over_limit)
                 )
             )
         if totals.counts.forced_ucs2:
             details.append(
-                self.tr("%1 sent as Unicode").replace("%1", f"{totals.counts.forced_ucs2:,}")
+                self.tr("%1 sent as Unicode").replace("%1", number(totals.counts.forced_ucs2))
             )
         if totals.counts.max_segments > 1:
             details.append(

@@ -44,6 +44,7 @@ from smsdesk.engine.templates import (
     parse_sign_ids,
 )
 from smsdesk.errors import UserFacingError
+from smsdesk.gui import theme
 from smsdesk.gui.settings import app_settings
 from smsdesk.storage import Store
 from smsdesk.storage.accounts import Account
@@ -107,7 +108,7 @@ class ProviderTemplateBox(QGroupBox):
         self.mapping_text.textEdited.connect(self._mapping_edited)
         self.problems = QLabel()
         self.problems.setObjectName("linkProblems")
-        self.problems.setStyleSheet("color: #c01c28")
+        self.problems.setStyleSheet(f"color: {theme.css(theme.PROBLEM)}")
         self.problems.setWordWrap(True)
         self.sent_as = QLabel()
         self.sent_as.setObjectName("sentAs")

@@ -14,6 +14,7 @@ import threading
 from collections.abc import Callable
 from datetime import datetime
 from functools import partial
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -37,7 +38,6 @@ from smsdesk.core.template import (
     parse_template,
     sending_source,
 )
-from smsdesk.engine.campaigns import CampaignPlan, create_campaign, plan_for_recipients
 from smsdesk.engine.providers import TEMPLATE_PROVIDERS
 from smsdesk.engine.templates import (
     ListSurvey,
@@ -45,8 +45,9 @@ from smsdesk.engine.templates import (
     preview_message,
 )
 from smsdesk.errors import UserFacingError
-from smsdesk.gui.confirm_send import ConfirmSendDialog
+from smsdesk.gui import theme
 from smsdesk.gui.feedback import show_crash, show_error
+from smsdesk.gui.formatting import number
 from smsdesk.gui.template_editor import TemplateEditor
 from smsdesk.gui.template_preview import JUMP_EMPTY, JUMP_LONGEST, JUMP_MORE, PreviewPanel
 from smsdesk.gui.template_provider import ProviderTemplateBox
@@ -56,6 +57,9 @@ from smsdesk.storage.accounts import Account
 from smsdesk.storage.lists import Recipient, RecipientList
 from smsdesk.storage.templates import Template
 from smsdesk.worker.tasks import BackgroundTask
+
+if TYPE_CHECKING:
+    from smsdesk.engine.campaigns import CampaignPlan
 
 KINDS = (TemplateKind.NOTIFICATION, TemplateKind.MARKETING, TemplateKind.VERIFICATION)
 PREVIEW_PHONE = "+8613800138000"
@@ -124,7 +128,7 @@ class TemplatesPane(QWidget):
         message_bar.addWidget(self.insert_button)
         self.issues = QLabel()
         self.issues.setObjectName("templateIssues")
-        self.issues.setStyleSheet("color: #c01c28")
+        self.issues.setStyleSheet(f"color: {theme.css(theme.PROBLEM)}")
         self.issues.setWordWrap(True)
 
         self.opt_out = QLineEdit()
@@ -196,7 +200,9 @@ class TemplatesPane(QWidget):
         self.template_list.blockSignals(False)
         names = [t.name for t in self._templates]
         row = names.index(select) if select in names else (0 if names else -1)
+        self.template_list.blockSignals(True)
         self.template_list.setCurrentRow(row)
+        self.template_list.blockSignals(False)
         self._select_template(row)
 
     def reload_lists(self) -> None:
@@ -208,7 +214,7 @@ class TemplatesPane(QWidget):
             label = (
                 self.tr("%1 (%2 customers)")
                 .replace("%1", saved.name)
-                .replace("%2", f"{saved.size:,}")
+                .replace("%2", number(saved.size))
             )
             self.list_combo.addItem(label, saved.id)
         index = self.list_combo.findData(chosen)
@@ -498,6 +504,8 @@ class TemplatesPane(QWidget):
                 self.provider_box.param_map(),
             )
         self.send_button.setEnabled(False)
+        # The send engine is loaded on the first send, not at start-up.
+        from smsdesk.engine.campaigns import plan_for_recipients
 
         def job(_progress: Callable[[int, int], None], _cancel: threading.Event) -> CampaignPlan:
             with Store.open() as store:
@@ -529,6 +537,9 @@ class TemplatesPane(QWidget):
         show_crash(self, details)
 
     def _confirm_and_start(self, plan: CampaignPlan) -> None:
+        from smsdesk.engine.campaigns import create_campaign
+        from smsdesk.gui.confirm_send import ConfirmSendDialog
+
         self.send_button.setEnabled(True)
         if not ConfirmSendDialog.ask(self, plan):
             return

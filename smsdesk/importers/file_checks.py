@@ -347,6 +347,8 @@ class _XlsxArea:
             # A writer that leaves out references: count rows and cells instead.
             self._row_tags += data.count(b"<row")
             self._cells += data.count(b"<c ") + data.count(b"<c>") + data.count(b"<c/>")
+        if _widening(self.columns).search(data) is None:
+            return  # the common case: one scan finds nothing that widens the area
         while self.columns < 26:
             match = _right_of(self.columns).search(data)
             if match is None:
@@ -377,6 +379,20 @@ def _right_of(columns: int) -> re.Pattern[bytes]:
         first = chr(65 + columns)
         pattern = re.compile(rb' r="([' + first.encode() + rb"-Z])\d")
         _RIGHT_OF[columns] = pattern
+    return pattern
+
+
+_WIDENING: dict[int, re.Pattern[bytes]] = {}
+
+
+def _widening(columns: int) -> re.Pattern[bytes]:
+    """Any reference that could widen an area ``columns`` wide: a one-letter column to its
+    right, a column of two or three letters, or a row number of seven digits or more."""
+    pattern = _WIDENING.get(columns)
+    if pattern is None:
+        right = rb"|[" + chr(65 + columns).encode() + rb"-Z]\d" if columns < 26 else b""
+        pattern = re.compile(rb' r="(?:[A-Z][A-Z]|[A-Z]\d{7}' + right + rb")")
+        _WIDENING[columns] = pattern
     return pattern
 
 

@@ -4,7 +4,18 @@ One module per layer keeps the lists short; keys are the English text exactly as
 ``tr()`` call.
 """
 
-from smsdesk.locale_zh import app, cli, core, importers, providers, sendlog, storage, templates
+from smsdesk.locale_zh import (
+    app,
+    cli,
+    core,
+    importers,
+    providers,
+    reconcile,
+    replies,
+    sendlog,
+    storage,
+    templates,
+)
 
 CATALOGUE_ZH: dict[str, str] = {
     **core.MESSAGES,
@@ -15,4 +26,6 @@ CATALOGUE_ZH: dict[str, str] = {
     **app.MESSAGES,
     **templates.MESSAGES,
     **sendlog.MESSAGES,
+    **replies.MESSAGES,
+    **reconcile.MESSAGES,
 }

@@ -6,7 +6,13 @@ settings hold only what is safe to show.
 
 from __future__ import annotations
 
-from smsdesk.storage import migrations_log, migrations_sending, migrations_templates
+from smsdesk.storage import (
+    migrations_log,
+    migrations_reconcile,
+    migrations_replies,
+    migrations_sending,
+    migrations_templates,
+)
 
 MIGRATIONS: list[tuple[str, ...]] = [
     # 0 -> 1: the first schema.
@@ -96,4 +102,8 @@ MIGRATIONS: list[tuple[str, ...]] = [
     migrations_templates.STEPS,
     migrations_sending.STEPS,
     migrations_log.STEPS,
+    # 4 -> 5: customers' replies and why numbers are on the opt-out list.
+    migrations_replies.STEPS,
+    # 5 -> 6: messages in doubt looked for at their provider and not found there.
+    migrations_reconcile.STEPS,
 ]

@@ -37,7 +37,9 @@ def window(qtbot, smsdesk_home: Path, no_dialogs: list[str]) -> Iterator[object]
     w = MainWindow(store)
     qtbot.addWidget(w)
     w.show()
+    qtbot.waitUntil(lambda: w.started_up, timeout=10_000)  # what follows the first paint is done
     yield w
     if w._send_log is not None:
         w._send_log.stop()
+    w.close()  # stops the reply poller; a last paint must not find the database closed
     store.close()

@@ -192,6 +192,7 @@ def test_unfinished_campaigns_are_offered_when_the_window_opens(
                     timeout=WAIT_MS)
     assert store.journal.campaign_counts(cid).get("in_doubt") == 1  # never resent on its own
     window.send_log.stop()
+    window.close()  # before the database: a last paint would read it
     store.close()
     assert said == []
 

@@ -74,7 +74,7 @@ def test_totals_cost_and_reasons_are_shown(window: Any, qtbot: Any) -> None:
     values = {key: label.text() for key, label in view.values.items()}
     assert values == {
         "total": "6", "sent": "4", "delivered": "1", "failed": "3", "pending": "1", "in_doubt": "1",
-        "skipped": "0", "segments": "5", "cost": "0.25 CNY",
+        "skipped": "0", "segments": "5", "cost": "¥0.25",
     }
     assert not view.doubt_note.isHidden()
     assert view.reasons.reasons == [("Not delivered (MK:0001)", 2), ("Invalid number (isv.MOBILE_NUMBER_ILLEGAL)", 1)]

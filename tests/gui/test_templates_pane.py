@@ -53,7 +53,7 @@ def test_typing_updates_the_preview_and_the_counts(pane: Any, qtbot: Any) -> Non
     assert "2 SMS" in pane.counts.text()
     _settled(pane, qtbot)
     # 27 customers need 2 SMS, the three with long names 3 each.
-    assert pane.totals.text() == "30 messages · 63 SMS · about 0.00 CNY"
+    assert pane.totals.text() == "30 messages · 63 SMS · about ¥0.00"
     for _ in range(len(" and welcome" * 6)):
         qtbot.keyClick(pane.editor, Qt.Key.Key_Backspace)
     assert pane.preview.text() == "【smsdesk】客户00, hello"

@@ -14,9 +14,9 @@ from smsdesk.providers.sandbox import will_fail
 from smsdesk.storage.log import LogFilter
 
 
-def test_window_has_the_four_panes_and_the_sandbox_ready(window) -> None:  # type: ignore[no-untyped-def]
+def test_window_has_the_five_panes_and_the_sandbox_ready(window) -> None:  # type: ignore[no-untyped-def]
     titles = [window.nav.item(i).text() for i in range(window.nav.count())]
-    assert titles == ["Templates", "Recipients", "Send log", "Accounts"]
+    assert titles == ["Templates", "Recipients", "Send log", "Accounts", "Inbox"]
     assert [a.name for a in window.accounts.accounts] == ["Sandbox"]
     assert window.templates.current_account().name == "Sandbox"
     assert window.templates.current_list() is not None  # the sample list is one click away
