@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import json
+from collections.abc import Callable, Collection, Mapping
 
 from smsdesk.core.provider_api import (
     AccountField,
@@ -78,6 +79,43 @@ def open_provider(account: Account) -> Provider:
         loaded = SecretStore().load(account.secret_ref, keys)
     provider: Provider = provider_class(account.provider)(account.settings, loaded)
     return provider
+
+
+class OpenProviders:
+    """Providers kept open between rounds, one per account (opening one builds an HTTPS client).
+
+    A provider is opened again when its account's settings change; :meth:`close` closes them all.
+    """
+
+    def __init__(self, opener: Callable[[Account], Provider] | None = None) -> None:
+        self.opener: Callable[[Account], Provider] = opener or open_provider
+        self._held: dict[int, tuple[str, Provider]] = {}
+
+    def get(self, account: Account) -> Provider:
+        assert account.id is not None
+        key = json.dumps([account.provider, account.settings], sort_keys=True)
+        held = self._held.get(account.id)
+        if held is not None and held[0] == key:
+            return held[1]
+        self.forget(account.id)
+        provider = self.opener(account)
+        self._held[account.id] = (key, provider)
+        return provider
+
+    def forget(self, account_id: int) -> None:
+        """Close the provider of one account (it is opened again when next needed)."""
+        held = self._held.pop(account_id, None)
+        if held is not None:
+            held[1].close()
+
+    def keep_only(self, account_ids: Collection[int]) -> None:
+        """Close the providers of accounts that are gone."""
+        for account_id in [k for k in self._held if k not in account_ids]:
+            self.forget(account_id)
+
+    def close(self) -> None:
+        for account_id in list(self._held):
+            self.forget(account_id)
 
 
 def test_account(account: Account) -> str:

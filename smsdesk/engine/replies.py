@@ -21,7 +21,6 @@ never ask one provider more often than it allows, and a reply fetched by both is
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
 from collections.abc import Callable, Iterator
@@ -230,12 +229,9 @@ class ReplyPoller:
     ) -> None:
         self._store = store
         self._clock = clock
-        if open_provider is None:
-            from smsdesk.engine.providers import open_provider as default_open
+        from smsdesk.engine.providers import OpenProviders
 
-            open_provider = default_open
-        self._open = open_provider
-        self._providers: dict[int, tuple[str, Any]] = {}
+        self._providers = OpenProviders(open_provider)
         self._due: dict[int, datetime] = {}
         self._wait: dict[int, float] = {}
         self._problem: dict[int, str] = {}
@@ -250,9 +246,8 @@ class ReplyPoller:
         result = ReplyRound()
         sending = self._store.replies.accounts_sending()
         accounts = [a for a in self._store.accounts.all() if a.id is not None and supports_replies(a)]
-        known = {a.id for a in accounts}
-        for account_id in [k for k in self._providers if k not in known]:
-            self._forget(account_id)
+        known = {a.id for a in accounts if a.id is not None}
+        self._providers.keep_only(known)
         next_due: datetime | None = None
         for account in accounts:
             assert account.id is not None
@@ -270,7 +265,7 @@ class ReplyPoller:
         """Poll ``account`` if it is its turn; returns when it is due next."""
         assert account.id is not None
         try:
-            provider = self._provider(account)
+            provider: Any = self._providers.get(account)
         except UserFacingError as exc:
             self._report(account, str(exc), result)
             return now + timedelta(seconds=REFUSED_PAUSE)
@@ -282,11 +277,11 @@ class ReplyPoller:
         except (ProviderError, RequestNotSent, OutcomeUnknown) as exc:
             log.info("replies for %s: %s", account.name, exc)
             if not isinstance(exc, ProviderError) or exc.fault.kind != ErrorKind.RATE_LIMITED:
-                self._forget(account.id)
+                self._providers.forget(account.id)
             self._report(account, problem_text(account, exc), result)
             return self._clock() + timedelta(seconds=pause_after(exc))
         except UserFacingError as exc:
-            self._forget(account.id)
+            self._providers.forget(account.id)
             self._report(account, tr("{account}: {reason}", account=account.name, reason=str(exc)), result)
             return self._clock() + timedelta(seconds=REFUSED_PAUSE)
         self._problem.pop(account.id, None)
@@ -305,25 +300,8 @@ class ReplyPoller:
             self._problem[account.id] = text
             result.problems.append(text)
 
-    def _provider(self, account: Account) -> Any:
-        assert account.id is not None
-        key = json.dumps([account.provider, account.settings], sort_keys=True)
-        held = self._providers.get(account.id)
-        if held is not None and held[0] == key:
-            return held[1]
-        self._forget(account.id)
-        provider = self._open(account)
-        self._providers[account.id] = (key, provider)
-        return provider
-
-    def _forget(self, account_id: int) -> None:
-        held = self._providers.pop(account_id, None)
-        if held is not None:
-            held[1].close()
-
     def close(self) -> None:
-        for account_id in list(self._providers):
-            self._forget(account_id)
+        self._providers.close()
 
     def __enter__(self) -> ReplyPoller:
         return self

@@ -14,7 +14,6 @@ kept and applied on a later round (see :mod:`smsdesk.storage.reports`).
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
 from collections.abc import Callable, Sequence
@@ -121,20 +120,16 @@ class ReportPoller:
         self._book = ReportBook(store.conn)
         self._clock = clock
         self._wait = wait or threading.Event().wait
-        if open_provider is None:
-            from smsdesk.engine.providers import open_provider as default_open
-
-            open_provider = default_open
-        self._open = open_provider
         self._due: dict[int, datetime] = {}
         self._paused: dict[int, datetime] = {}
         self._next_request: dict[int, datetime] = {}
         self._stopped = False
         self._everything = False
         self._reconcile_at: datetime | None = None
-        self._providers: dict[int, tuple[str, Provider]] = {}
-        """Open providers by account, with the settings they were opened with; kept between
-        rounds (opening one builds an HTTPS client) and closed by :meth:`close`."""
+        from smsdesk.engine.providers import OpenProviders
+
+        self._providers = OpenProviders(open_provider)
+        """Kept between rounds and closed by :meth:`close`."""
 
     # -- scheduling ---------------------------------------------------------------------------
 
@@ -221,7 +216,7 @@ class ReportPoller:
         from smsdesk.engine.reconcile import RECHECK_AFTER, reconcile_in_doubt
 
         outcome = reconcile_in_doubt(
-            self._store, open_provider=self._open, clock=self._clock, recheck_after=RECHECK_AFTER, wait=self._wait
+            self._store, open_provider=self._providers.opener, clock=self._clock, recheck_after=RECHECK_AFTER, wait=self._wait
         )
         result.changed += outcome.found
         result.problems.extend(outcome.problems)
@@ -240,7 +235,7 @@ class ReportPoller:
         """Ask about ``due``; returns the provider ids now settled (reported, applied or kept)."""
         assert account.id is not None
         try:
-            provider = self._provider(account)
+            provider = self._providers.get(account)
         except UserFacingError as exc:
             self._pause(account, REFUSED_PAUSE)
             result.problems.append(tr("{account}: {reason}", account=account.name, reason=str(exc)))
@@ -260,7 +255,7 @@ class ReportPoller:
                 self._pause(account, timedelta(seconds=max(seconds, 1.0)))
             else:
                 # Opened again next time: the owner may have fixed the key meanwhile.
-                self._forget(account.id)
+                self._providers.forget(account.id)
                 self._pause(account, REFUSED_PAUSE)
                 result.problems.append(
                     tr("{account}: delivery reports could not be fetched. {advice} ({code})",
@@ -275,26 +270,9 @@ class ReportPoller:
             )
         return self._apply(account.id, reports, result)
 
-    def _provider(self, account: Account) -> Provider:
-        assert account.id is not None
-        key = json.dumps([account.provider, account.settings], sort_keys=True)
-        held = self._providers.get(account.id)
-        if held is not None and held[0] == key:
-            return held[1]
-        self._forget(account.id)
-        provider = self._open(account)
-        self._providers[account.id] = (key, provider)
-        return provider
-
-    def _forget(self, account_id: int) -> None:
-        held = self._providers.pop(account_id, None)
-        if held is not None:
-            held[1].close()
-
     def close(self) -> None:
         """Close the providers kept open between rounds."""
-        for account_id in list(self._providers):
-            self._forget(account_id)
+        self._providers.close()
 
     def __enter__(self) -> ReportPoller:
         return self

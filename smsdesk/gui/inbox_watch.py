@@ -10,7 +10,7 @@ import logging
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtWidgets import QListWidgetItem
 
 from smsdesk.logsetup import log_file
@@ -44,7 +44,6 @@ class InboxWatch(QObject):
         self._title = badge.text() if badge is not None else ""
         self.worker: ReplyPollerWorker | None = None
         self.unread = -1
-        self._quit_hooked = False
         self.problems = ""
         self.last_checked: datetime | None = None
         self._timer = QTimer(self)
@@ -65,10 +64,6 @@ class InboxWatch(QObject):
         worker.problem.connect(self._problem)
         worker.crashed.connect(self._crashed)
         self.worker = worker
-        app = QCoreApplication.instance()
-        if app is not None and not self._quit_hooked:  # however the app ends, the poller's thread ends first
-            app.aboutToQuit.connect(self.stop)
-            self._quit_hooked = True
         worker.start()
 
     def check_now(self) -> None:
