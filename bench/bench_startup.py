@@ -18,15 +18,15 @@ import tempfile
 import time
 from pathlib import Path
 
-RUNS = 9
+RUNS = 15
 
 # Both programs stop the clock the same way: at the first Paint event of the top-level window a
 # zero timer is queued, which fires once that paint pass (children included) is over.
-FIRST_PAINT = r"""
+WATCH = r"""
 import time
-from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
 
-class _FirstPaint(QObject):
+class FirstPaint(QObject):
     def eventFilter(self, obj, event):
         if event.type() == QEvent.Type.Paint and not getattr(self, "seen", False):
             self.seen = True
@@ -35,35 +35,41 @@ class _FirstPaint(QObject):
 
     def done(self):
         print(time.time(), flush=True)
-        app.quit()
+        QCoreApplication.quit()
 
-watch = _FirstPaint()
-w.installEventFilter(watch)
+def watch(window):
+    window.first_paint = FirstPaint(window)
+    window.installEventFilter(window.first_paint)
 """
 
 BARE = r"""
 import sys
 from PySide6.QtWidgets import QApplication, QMainWindow
+""" + WATCH + r"""
 app = QApplication(sys.argv[:1])
 w = QMainWindow()
 w.resize(1180, 720)
-""" + FIRST_PAINT + r"""
+watch(w)
 w.show()
 app.exec()
 """
 
+# smsdesk starts as the owner starts it, through ``smsdesk.gui.app.main`` (logging, translations,
+# the database, the window); the clock is attached to the main window as it is shown.
 SMSDESK = r"""
-from smsdesk.gui.app import create_application
-from smsdesk.storage import Store
-from smsdesk.engine.first_run import ensure_first_run
-app = create_application()
-store = Store.open()
-ensure_first_run(store)
-from smsdesk.gui.main_window import MainWindow
-w = MainWindow(store)
-""" + FIRST_PAINT + r"""
-w.show()
-app.exec()
+import sys
+from smsdesk.gui import main_window
+from smsdesk.gui.app import main
+""" + WATCH + r"""
+sys.argv = ["smsdesk"]
+shown = main_window.MainWindow.show
+
+def show(window):
+    watch(window)
+    shown(window)
+
+main_window.MainWindow.show = show
+main()
 """
 
 

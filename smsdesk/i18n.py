@@ -8,11 +8,9 @@ source to make sure.
 
 from __future__ import annotations
 
-import locale
 import os
+from functools import cache
 from typing import Any
-
-from smsdesk.locale_zh import CATALOGUE_ZH
 
 SUPPORTED = ("en", "zh_CN")
 _language = "en"
@@ -32,6 +30,8 @@ def detect_language() -> str:
         value = os.environ.get(var)
         if value:
             return "zh_CN" if value.lower().startswith("zh") else "en"
+    import locale
+
     try:
         loc = locale.getlocale()[0] or ""
     except ValueError:
@@ -48,10 +48,17 @@ def current_language() -> str:
     return _language
 
 
+@cache
+def _catalogue_zh() -> dict[str, str]:
+    from smsdesk.locale_zh import CATALOGUE_ZH  # loaded only when Chinese is spoken
+
+    return CATALOGUE_ZH
+
+
 def tr(text: str, **fields: Any) -> str:
     """Translate ``text`` to the current language and fill in ``{field}`` placeholders."""
     if _language == "zh_CN":
-        text = CATALOGUE_ZH.get(text, text)
+        text = _catalogue_zh().get(text, text)
     return text.format(**fields) if fields else text
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import logging.handlers
 import threading
 
 from smsdesk import paths
@@ -32,17 +31,45 @@ class RedactingFormatter(logging.Formatter):
         return redact(super().format(record))
 
 
-def setup_logging(level: int = logging.INFO) -> None:
+def setup_logging(level: int = logging.INFO, *, rotate_later: bool = False) -> None:
+    """Log to ``smsdesk.log`` in the data folder; past 2 MB it rolls over, keeping three old files.
+
+    With ``rotate_later`` the file is opened plainly until :func:`rotate_from_now`: the rotating
+    handler's module and its imports (socket, pickle) cost 8 ms, which the window spends after
+    its first paint rather than before.
+    """
     root = logging.getLogger("smsdesk")
-    if any(getattr(h, "_smsdesk", False) for h in root.handlers):
+    if any(getattr(h, "_smsdesk", None) for h in root.handlers):
         return
-    handler = logging.handlers.RotatingFileHandler(
-        paths.log_dir() / "smsdesk.log", maxBytes=2_000_000, backupCount=3, encoding="utf-8"
-    )
-    handler.setFormatter(RedactingFormatter("%(asctime)s %(levelname)s %(name)s %(threadName)s: %(message)s"))
-    handler._smsdesk = True  # type: ignore[attr-defined]
-    root.addHandler(handler)
+    if rotate_later:
+        _install(root, logging.FileHandler(log_file(), encoding="utf-8"), "plain")
+    else:
+        _install(root, _rotating_handler(), "rotating")
     root.setLevel(level)
+
+
+def rotate_from_now() -> None:
+    """Replace a plainly opened log file with the rotating handler, on the same file."""
+    root = logging.getLogger("smsdesk")
+    plain = [h for h in root.handlers if getattr(h, "_smsdesk", None) == "plain"]
+    if not plain:
+        return
+    _install(root, _rotating_handler(), "rotating")
+    for handler in plain:
+        root.removeHandler(handler)
+        handler.close()
+
+
+def _rotating_handler() -> logging.Handler:
+    from logging.handlers import RotatingFileHandler
+
+    return RotatingFileHandler(log_file(), maxBytes=2_000_000, backupCount=3, encoding="utf-8")
+
+
+def _install(root: logging.Logger, handler: logging.Handler, kind: str) -> None:
+    handler.setFormatter(RedactingFormatter("%(asctime)s %(levelname)s %(name)s %(threadName)s: %(message)s"))
+    handler._smsdesk = kind  # type: ignore[attr-defined]
+    root.addHandler(handler)
 
 
 def log_file() -> str:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import sys
-from importlib import resources
 from pathlib import Path
 
 import platformdirs
@@ -44,7 +43,9 @@ def resources_dir() -> Path:
     frozen_root = getattr(sys, "_MEIPASS", None)
     if frozen_root:
         return Path(frozen_root) / "smsdesk" / "resources"
-    return Path(str(resources.files("smsdesk.resources")))
+    package = Path(__file__).resolve().parent
+    installed = package / "resources"  # a wheel puts the top-level resources/ folder here
+    return installed if installed.is_dir() else package.parent / "resources"
 
 
 def sample_list_path() -> Path:

@@ -8,7 +8,7 @@ import argparse
 from smsdesk.cli.common import Subparsers, add_json, open_store
 from smsdesk.cli.output import print_json, print_table
 from smsdesk.core.template import TemplateKind, approval_label, parse_template
-from smsdesk.engine.providers import parse_param_map
+from smsdesk.engine.template_params import parse_param_map
 from smsdesk.engine.templates import (
     check_template_link,
     fetch_approved,

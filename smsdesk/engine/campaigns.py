@@ -14,7 +14,7 @@ from smsdesk.core.planner import GroupPlan, PlannedMessage, group_messages
 from smsdesk.core.provider_api import ErrorKind, Provider
 from smsdesk.core.sending import SendProgress, SendResult
 from smsdesk.core.template import ParsedTemplate, parse_template, render
-from smsdesk.engine.providers import TEMPLATE_PROVIDERS, parse_param_map, provider_params
+from smsdesk.engine.template_params import TEMPLATE_PROVIDERS, parse_param_map, provider_params
 from smsdesk.errors import UserFacingError
 from smsdesk.i18n import tr
 from smsdesk.storage import Store

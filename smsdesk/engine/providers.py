@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection
 
 from smsdesk.core.provider_api import (
     AccountField,
@@ -13,13 +13,11 @@ from smsdesk.core.provider_api import (
     RequestNotSent,
     describe_kind,
 )
+from smsdesk.engine.template_params import TEMPLATE_PROVIDERS, TEXT_VARIABLE
 from smsdesk.errors import UserFacingError
 from smsdesk.i18n import tr
 from smsdesk.providers import fields_for, provider_class
 from smsdesk.storage.accounts import Account
-
-TEXT_VARIABLE = "_text"
-"""In a parameter mapping, the whole personalised message (for a template like ``${content}``)."""
 
 # Aliyun and Tencent only send text the owner had approved as a template; these settings say
 # which template and how our variables fill its parameters.
@@ -32,7 +30,6 @@ TEMPLATE_FIELDS: tuple[AccountField, ...] = (
                  help="How the template's parameters are filled, in its order: provider=our_variable, "
                       "separated by commas; _text is the whole message."),
 )
-TEMPLATE_PROVIDERS = frozenset({"aliyun", "tencent"})
 
 
 def account_fields(kind: str) -> tuple[AccountField, ...]:
@@ -47,26 +44,6 @@ def account_fields(kind: str) -> tuple[AccountField, ...]:
 
 def secret_keys(kind: str) -> list[str]:
     return [f.key for f in fields_for(kind) if f.secret]
-
-
-def parse_param_map(text: str) -> list[tuple[str, str]]:
-    """``"code=code, name=_text"`` -> ``[("code", "code"), ("name", "_text")]``; ``"name"`` alone maps to itself."""
-    pairs: list[tuple[str, str]] = []
-    for item in text.replace("\n", ",").split(","):
-        item = item.strip()
-        if not item:
-            continue
-        provider_name, sep, ours = item.partition("=")
-        provider_name, ours = provider_name.strip(), (ours.strip() if sep else provider_name.strip())
-        if not provider_name or not ours:
-            raise UserFacingError(tr("Write template parameters as provider=variable, not “{item}”.", item=item))
-        pairs.append((provider_name, ours))
-    return pairs
-
-
-def provider_params(mapping: list[tuple[str, str]], values: Mapping[str, str], text: str) -> dict[str, str]:
-    """The values of the provider template's parameters for one customer."""
-    return {name: (text if ours == TEXT_VARIABLE else values.get(ours, "")) for name, ours in mapping}
 
 
 def open_provider(account: Account) -> Provider:

@@ -15,7 +15,6 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from smsdesk.core.provider_api import OutcomeUnknown, ProviderError, RequestNotSent, describe_kind
 from smsdesk.core.segments import (
     CountTally,
     CountTotals,
@@ -37,10 +36,9 @@ from smsdesk.core.template import (
     render_approved,
     sending_source,
 )
-from smsdesk.engine.providers import (
+from smsdesk.engine.template_params import (
     TEMPLATE_PROVIDERS,
     TEXT_VARIABLE,
-    open_provider,
     parse_param_map,
     provider_params,
 )
@@ -370,6 +368,8 @@ def fetch_approved(
 
     Aliyun lists all of them; Tencent lists templates, and signatures only by their ids.
     """
+    # The provider interface loads on first use: the editor shown at start-up does not need it.
+    from smsdesk.engine.providers import open_provider
     from smsdesk.providers.aliyun import AliyunProvider
     from smsdesk.providers.tencent import TencentProvider
 
@@ -402,6 +402,13 @@ def fetch_approved(
 @contextmanager
 def _provider_trouble() -> Iterator[None]:
     """The provider's refusals and silences as one sentence the owner can act on."""
+    from smsdesk.core.provider_api import (
+        OutcomeUnknown,
+        ProviderError,
+        RequestNotSent,
+        describe_kind,
+    )
+
     try:
         yield
     except ProviderError as exc:

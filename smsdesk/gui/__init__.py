@@ -8,7 +8,7 @@ start-up time of an empty window again.
 import smsdesk.core.segments
 import smsdesk.core.template
 import smsdesk.engine.first_run
-import smsdesk.engine.providers
+import smsdesk.engine.template_params
 import smsdesk.engine.templates
 import smsdesk.logsetup
 import smsdesk.storage  # noqa: F401

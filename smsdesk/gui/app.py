@@ -10,7 +10,7 @@ from types import TracebackType
 
 from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
 from PySide6.QtGui import QIcon
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication
 
 from smsdesk import __version__, i18n, paths
 from smsdesk.engine.first_run import ensure_first_run
@@ -62,13 +62,15 @@ def create_application(argv: list[str] | None = None) -> QApplication:
 
 
 def main() -> int:
-    setup_logging()
+    setup_logging(rotate_later=True)  # the window turns rotation on after its first paint
     app = create_application()
     sys.excepthook = _excepthook
     try:
         store = Store.open()
         new_installation = ensure_first_run(store)
     except UserFacingError as exc:
+        from PySide6.QtWidgets import QMessageBox
+
         QMessageBox.critical(None, "smsdesk", str(exc))
         return 1
     from smsdesk.gui.main_window import MainWindow

@@ -5,34 +5,26 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, QTimer
-from PySide6.QtGui import (
-    QAction,
-    QActionGroup,
-    QCloseEvent,
-    QDragEnterEvent,
-    QDropEvent,
-    QKeySequence,
-    QPaintEvent,
-)
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
-    QMessageBox,
     QStackedWidget,
-    QSystemTrayIcon,
     QWidget,
 )
 
-from smsdesk import __version__, settings
+from smsdesk import __version__, logsetup, settings
 from smsdesk.gui.drops import spreadsheet_in
 from smsdesk.gui.settings import app_settings
 from smsdesk.gui.templates_pane import TemplatesPane
 from smsdesk.storage import Store
 
 if TYPE_CHECKING:
+    from PySide6.QtGui import QCloseEvent, QDragEnterEvent, QDropEvent, QPaintEvent
+    from PySide6.QtWidgets import QSystemTrayIcon
+
     from smsdesk.gui.accounts_pane import AccountsPane
     from smsdesk.gui.campaign_scheduler import CampaignScheduler
     from smsdesk.gui.inbox_pane import InboxPane
@@ -119,7 +111,10 @@ class MainWindow(QMainWindow):
         app = QApplication.instance()
         if app is not None:  # however the app ends, background threads end before it
             app.aboutToQuit.connect(self._shut_down)
-        self._build_menu()
+        # The menu titles show in the first paint; their actions are added just after it.
+        self._file_menu = self.menuBar().addMenu(self.tr("&File"))
+        self._view_menu = self.menuBar().addMenu(self.tr("&View"))
+        self._help_menu = self.menuBar().addMenu(self.tr("&Help"))
         self._restore_geometry()
 
     def paintEvent(self, event: QPaintEvent) -> None:
@@ -134,6 +129,8 @@ class MainWindow(QMainWindow):
 
         if self._quitting:
             return
+        self._fill_menus()
+        logsetup.rotate_from_now()
         # What an earlier session left unfinished: nothing can have been started from this
         # window before its first paint, so these are all from before.
         self._left_over = frozenset(c.id for c in self.store.journal.campaigns_to_offer())
@@ -231,8 +228,11 @@ class MainWindow(QMainWindow):
                 lambda: self.inbox)[row]()
         self.stack.setCurrentWidget(pane)
 
-    def _build_menu(self) -> None:
-        file_menu = self.menuBar().addMenu(self.tr("&File"))
+    def _fill_menus(self) -> None:
+        # Qt classes needed only once the window is up are imported where they are used.
+        from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+
+        file_menu = self._file_menu
         import_action = QAction(self.tr("&Import customer list…"), self)
         import_action.setShortcut(QKeySequence("Ctrl+I"))
         import_action.triggered.connect(self._import_list)
@@ -252,7 +252,7 @@ class MainWindow(QMainWindow):
         quit_action.triggered.connect(self.close)
         file_menu.addAction(quit_action)
 
-        view_menu = self.menuBar().addMenu(self.tr("&View"))
+        view_menu = self._view_menu
         for row, (label, key) in enumerate(
             (
                 (self.tr("Templates"), "Ctrl+1"),
@@ -277,7 +277,7 @@ class MainWindow(QMainWindow):
             group.addAction(action)
             language_menu.addAction(action)
 
-        help_menu = self.menuBar().addMenu(self.tr("&Help"))
+        help_menu = self._help_menu
         about = QAction(self.tr("&About smsdesk"), self)
         about.triggered.connect(self._about)
         help_menu.addAction(about)
@@ -291,6 +291,8 @@ class MainWindow(QMainWindow):
             self.templates.send_button.setFocus()
 
     def _choose_language(self, code: str) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         settings.save(language=code)
         QMessageBox.information(
             self, self.tr("Language"), self.tr("The new language is used the next time smsdesk starts.")
@@ -298,6 +300,8 @@ class MainWindow(QMainWindow):
 
     def notify(self, message: str) -> None:
         """A desktop notification when the window is not in front (e.g. a long campaign ended)."""
+        from PySide6.QtWidgets import QSystemTrayIcon
+
         if self.isActiveWindow() or not QSystemTrayIcon.isSystemTrayAvailable():
             return
         if self._tray is None:
@@ -336,6 +340,8 @@ class MainWindow(QMainWindow):
         offer_unfinished(self, self.store, self._campaign_started, left_over=self._left_over)
 
     def _about(self) -> None:
+        from PySide6.QtWidgets import QMessageBox
+
         rows = "".join(f"<tr><td>{name}</td><td>{version}</td><td>{licence}</td></tr>" for name, version, licence in bundled_libraries())
         QMessageBox.about(
             self,

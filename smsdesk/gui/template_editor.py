@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QSyntaxHighlighter, QTextCharFormat, QTextDocument
+from typing import TYPE_CHECKING
+
+from PySide6.QtGui import QSyntaxHighlighter, QTextCharFormat
 from PySide6.QtWidgets import QPlainTextEdit
 
 from smsdesk.core.template import check_variables, parse_template
 from smsdesk.gui import theme
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QTextDocument
 
 
 class VariableHighlighter(QSyntaxHighlighter):
@@ -17,12 +21,12 @@ class VariableHighlighter(QSyntaxHighlighter):
         super().__init__(document)
         self.columns: tuple[str, ...] = ()
         self._known = QTextCharFormat()
-        self._known.setForeground(theme.tone(*theme.ACCENT))
+        self._known.setForeground(theme.brush(theme.tone(*theme.ACCENT)))
         self._known.setFontWeight(600)
         self._problem = QTextCharFormat()
         self._problem.setUnderlineStyle(QTextCharFormat.UnderlineStyle.WaveUnderline)
         self._problem.setUnderlineColor(theme.tone(*theme.PROBLEM))
-        self._problem.setForeground(theme.tone(*theme.PROBLEM))
+        self._problem.setForeground(theme.brush(theme.tone(*theme.PROBLEM)))
 
     def highlightBlock(self, text: str) -> None:
         parsed = parse_template(text)
@@ -40,7 +44,6 @@ class TemplateEditor(QPlainTextEdit):
         self.highlighter = VariableHighlighter(self.document())
         self.setPlaceholderText(self.tr("Write your message. Put a column name in braces, e.g. {name}, to personalise it."))
         self.setMinimumHeight(110)
-        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
 
     def set_columns(self, columns: tuple[str, ...]) -> None:
         self.highlighter.columns = columns

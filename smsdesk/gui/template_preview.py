@@ -6,7 +6,7 @@ It only displays; the pane decides which customer and computes the figures.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -20,6 +20,7 @@ from smsdesk.core.segments import Encoding, count_warnings
 from smsdesk.engine.templates import ListSurvey, MessagePreview
 from smsdesk.gui import theme
 from smsdesk.gui.formatting import money, number
+from smsdesk.gui.qt_properties import set_qt_properties
 
 JUMP_LONGEST = "longest"
 JUMP_EMPTY = "empty"
@@ -87,9 +88,10 @@ class PreviewPanel(QFrame):
         self.bubble = QLabel()
         self.bubble.setObjectName("previewBubble")
         self.bubble.setWordWrap(True)
-        self.bubble.setTextFormat(Qt.TextFormat.PlainText)
-        self.bubble.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.bubble.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        set_qt_properties(
+            self.bubble, textFormat="PlainText", textInteractionFlags="TextSelectableByMouse",
+            alignment="AlignLeft|AlignTop",
+        )
         self.counts = QLabel()
         self.counts.setObjectName("previewCounts")
         self.warnings = QLabel()

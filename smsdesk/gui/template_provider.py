@@ -12,7 +12,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -34,7 +34,7 @@ from smsdesk.core.template import (
     approved_parameters,
     param_style,
 )
-from smsdesk.engine.providers import TEXT_VARIABLE, parse_param_map
+from smsdesk.engine.template_params import TEXT_VARIABLE, parse_param_map
 from smsdesk.engine.templates import (
     LinkReport,
     approved_message,
@@ -45,6 +45,7 @@ from smsdesk.engine.templates import (
 )
 from smsdesk.errors import UserFacingError
 from smsdesk.gui import theme
+from smsdesk.gui.qt_properties import set_qt_properties
 from smsdesk.gui.settings import app_settings
 from smsdesk.storage import Store
 from smsdesk.storage.accounts import Account
@@ -99,7 +100,7 @@ class ProviderTemplateBox(QGroupBox):
         self.approved_text = QLabel()
         self.approved_text.setObjectName("approvedText")
         self.approved_text.setWordWrap(True)
-        self.approved_text.setTextFormat(Qt.TextFormat.RichText)
+        set_qt_properties(self.approved_text, textFormat="RichText")
         self.mapping_form = QFormLayout()
         self.mapping_text = QLineEdit()
         self.mapping_text.setPlaceholderText(
@@ -113,7 +114,7 @@ class ProviderTemplateBox(QGroupBox):
         self.sent_as = QLabel()
         self.sent_as.setObjectName("sentAs")
         self.sent_as.setWordWrap(True)
-        self.sent_as.setTextFormat(Qt.TextFormat.PlainText)
+        set_qt_properties(self.sent_as, textFormat="PlainText")
 
         fetch_row = QHBoxLayout()
         fetch_row.addWidget(self.sign_ids_label)

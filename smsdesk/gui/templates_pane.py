@@ -38,7 +38,7 @@ from smsdesk.core.template import (
     parse_template,
     sending_source,
 )
-from smsdesk.engine.providers import TEMPLATE_PROVIDERS
+from smsdesk.engine.template_params import TEMPLATE_PROVIDERS
 from smsdesk.engine.templates import (
     ListSurvey,
     next_row,

@@ -6,7 +6,7 @@ Qt gives the window the system's palette (light or dark); the few colours smsdes
 
 from __future__ import annotations
 
-from PySide6.QtGui import QColor, QGuiApplication, QPalette
+from PySide6.QtGui import QBrush, QColor, QGuiApplication, QPalette
 
 
 def is_dark(palette: QPalette | None = None) -> bool:
@@ -19,6 +19,17 @@ def is_dark(palette: QPalette | None = None) -> bool:
 def tone(light: str, dark: str, palette: QPalette | None = None) -> QColor:
     """``light`` on a light theme, ``dark`` (a lighter shade) on a dark one."""
     return QColor(dark if is_dark(palette) else light)
+
+
+def brush(color: QColor) -> QBrush:
+    """A solid brush of ``color``, for text formats.
+
+    Made through a palette: ``QBrush(color)`` builds PySide6's whole ``Qt`` namespace on first
+    use (see :mod:`smsdesk.gui.qt_properties`), which the editor shown at start-up avoids.
+    """
+    palette = QPalette()
+    palette.setColor(QPalette.ColorRole.Text, color)
+    return palette.text()
 
 
 ACCENT = ("#1a5fb4", "#78aeed")

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
-import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -77,7 +77,7 @@ class AccountStore:
 
     def add(self, account: Account) -> Account:
         settings: dict[str, Any] = dict(account.settings)
-        settings.setdefault("secret_ref", uuid.uuid4().hex)
+        settings.setdefault("secret_ref", os.urandom(16).hex())
         account.settings = settings
         try:
             with self._conn:

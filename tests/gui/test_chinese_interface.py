@@ -73,6 +73,8 @@ def test_every_visible_string_is_translated(qtbot, chinese: None, smsdesk_home: 
         ensure_first_run(store)
         window = MainWindow(store)
         qtbot.addWidget(window)
+        window.show()  # the menus are filled just after the first paint
+        qtbot.waitUntil(lambda: window.started_up, timeout=10_000)
         for pane in (window.templates, window.recipients, window.send_log, window.accounts):
             window.show_pane(pane)
         window.menuBar()

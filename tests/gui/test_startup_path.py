@@ -1,0 +1,132 @@
+"""What the window loads before its first paint, and the helpers that keep that list short.
+
+The start-up benchmark (``python -m bench startup``) measures the time; these tests pin the
+decisions behind it, in a fresh interpreter, so a stray import cannot undo them unnoticed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QLabel
+
+from smsdesk.gui import theme
+from smsdesk.gui.qt_properties import set_qt_properties
+
+FIRST_PAINT = r"""
+import json, sys
+from smsdesk.gui import main_window
+from smsdesk.gui.app import main
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
+import PySide6.QtCore
+
+class FirstPaint(QObject):
+    def eventFilter(self, obj, event):
+        if event.type() == QEvent.Type.Paint and not hasattr(self, "seen"):
+            self.seen = {
+                "qt_namespace": "Qt" in PySide6.QtCore.__dict__,
+                "modules": sorted(sys.modules),
+            }
+            QTimer.singleShot(0, self.done)
+        return False
+
+    def done(self):
+        print(json.dumps(self.seen))
+        QCoreApplication.quit()
+
+shown = main_window.MainWindow.show
+
+def show(window):
+    window.first_paint = FirstPaint(window)
+    window.installEventFilter(window.first_paint)
+    shown(window)
+
+main_window.MainWindow.show = show
+sys.argv = ["smsdesk"]
+main()
+"""
+
+
+@pytest.fixture(scope="module")
+def before_first_paint(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
+    home = tmp_path_factory.mktemp("home")
+    env = {**os.environ, "SMSDESK_HOME": str(home), "QT_QPA_PLATFORM": "offscreen", "SMSDESK_LANG": "en"}
+    run = [sys.executable, "-c", FIRST_PAINT]
+    subprocess.run(run, env=env, capture_output=True, text=True, timeout=120, check=True)  # first run
+    out = subprocess.run(run, env=env, capture_output=True, text=True, timeout=120, check=True)
+    seen: dict[str, object] = json.loads(out.stdout.strip().splitlines()[-1])
+    return seen
+
+
+def test_the_first_paint_does_not_build_the_qt_namespace(before_first_paint: dict[str, object]) -> None:
+    # Building PySide6's Qt namespace creates ninety-odd Python enums: 15-25 ms on a small machine.
+    assert before_first_paint["qt_namespace"] is False
+
+
+@pytest.mark.parametrize(
+    "module",
+    [
+        "smsdesk.core.provider_api",  # the provider interface: the Sandbox needs none of it to show
+        "smsdesk.providers",
+        "logging.handlers",  # the log rotates from just after the first paint
+        "importlib.resources",
+        "smsdesk.locale_zh",  # the Chinese catalogue, in an English window
+        "smsdesk.engine.campaign_control",  # the send engine loads once the window is up
+        "httpx",
+        "phonenumbers",
+        "openpyxl",
+    ],
+)
+def test_the_first_paint_leaves_out(before_first_paint: dict[str, object], module: str) -> None:
+    modules = before_first_paint["modules"]
+    assert isinstance(modules, list)
+    assert "smsdesk.gui.templates_pane" in modules  # the probe did see the window
+    assert module not in modules
+
+
+def test_enum_properties_are_set_by_key_name(qtbot) -> None:  # type: ignore[no-untyped-def]
+    label = QLabel("<b>not bold</b>")
+    qtbot.addWidget(label)
+    set_qt_properties(
+        label, textFormat="PlainText", alignment="AlignRight|AlignBottom",
+        textInteractionFlags="TextSelectableByMouse",
+    )
+    assert label.textFormat() == Qt.TextFormat.PlainText
+    assert label.alignment() == Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignBottom
+    assert label.textInteractionFlags() == Qt.TextInteractionFlag.TextSelectableByMouse
+
+
+def test_a_misspelt_key_or_property_is_refused(qtbot) -> None:  # type: ignore[no-untyped-def]
+    label = QLabel()
+    qtbot.addWidget(label)
+    with pytest.raises(ValueError, match="textFormat"):
+        set_qt_properties(label, textFormat="Plaintext")
+    with pytest.raises(ValueError, match="textFormet"):
+        set_qt_properties(label, textFormet="PlainText")
+
+
+def test_a_brush_made_through_a_palette_is_solid_and_of_the_colour(qapp) -> None:  # type: ignore[no-untyped-def]
+    brush = theme.brush(QColor("#1a5fb4"))
+    assert brush.style() == Qt.BrushStyle.SolidPattern
+    assert brush.color().name() == "#1a5fb4"
+
+
+def test_the_preview_bubble_shows_markup_as_typed(window) -> None:  # type: ignore[no-untyped-def]
+    bubble = window.templates.preview
+    assert bubble.textFormat() == Qt.TextFormat.PlainText
+    assert bubble.alignment() == Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop
+
+
+def test_resources_are_found_from_a_checkout() -> None:
+    from smsdesk import paths
+
+    assert (paths.resources_dir() / "sample_customers.xlsx").is_file()
+    assert (paths.translations_dir() / "smsdesk_zh_CN.qm").is_file()
+    assert Path(paths.resources_dir()).is_absolute()
