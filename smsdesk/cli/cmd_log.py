@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from smsdesk.cli.common import Subparsers, add_json, open_store
-from smsdesk.cli.output import print_json, print_table
+from smsdesk.cli.output import local_time, print_json, print_table
 from smsdesk.core.provider_api import ErrorKind, kind_label
 from smsdesk.core.states import MessageState, state_label
 from smsdesk.errors import UserFacingError
@@ -133,21 +133,13 @@ def _show(args: argparse.Namespace, store: Store | None, log: SendLog) -> int:
     print_table(
         [tr("Time"), tr("Campaign"), tr("Phone"), tr("Name"), tr("State"), tr("Error"), tr("Text")],
         [
-            (_local(r.created_at), r.campaign, r.phone, r.name, state_label(r.state),
+            (local_time(r.created_at), r.campaign, r.phone, r.name, state_label(r.state),
              " ".join(x for x in (kind_label(r.error_kind) if r.error_kind else "", r.error_code or "") if x),
              r.text[:40])
             for r in rows
         ],
     )
     return 0
-
-
-def _local(stamp: str) -> str:
-    try:
-        moment = datetime.strptime(stamp[:19], "%Y-%m-%dT%H:%M:%S").replace(tzinfo=UTC)
-    except ValueError:
-        return stamp
-    return moment.astimezone().strftime("%Y-%m-%d %H:%M:%S")
 
 
 def cmd_sandbox_inbox(args: argparse.Namespace) -> int:

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import argparse
-from datetime import UTC, datetime
 
 from smsdesk.cli.common import Subparsers, add_json, open_store
-from smsdesk.cli.output import fail, print_json, print_table
+from smsdesk.cli.output import fail, local_time, print_json, print_table
 from smsdesk.core.phones import normalize_phone
 from smsdesk.engine.replies import action_label, answer_reply, fetch_now, save_keywords
 from smsdesk.errors import UserFacingError
@@ -60,14 +59,6 @@ def _number(raw: str, region: str) -> str:
     return result.e164
 
 
-def _local(stamp: str) -> str:
-    try:
-        moment = datetime.strptime(stamp[:19], "%Y-%m-%dT%H:%M:%S").replace(tzinfo=UTC)
-    except ValueError:
-        return stamp
-    return moment.astimezone().strftime("%Y-%m-%d %H:%M:%S")
-
-
 def cmd_fetch(args: argparse.Namespace) -> int:
     with open_store() as store:
         account = store.accounts.get(args.account) if args.account else None
@@ -106,7 +97,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     print_table(
         [tr("Received"), tr("Phone"), tr("Name"), tr("Reply"), tr("Keyword"), tr("Campaign"), tr("Read")],
         [
-            (_local(r.received_at), r.phone, r.name, r.text[:40],
+            (local_time(r.received_at), r.phone, r.name, r.text[:40],
              " ".join(x for x in (r.keyword, f"({action_label(r.action)})" if r.action else "") if x),
              r.campaign, tr("yes") if r.read else tr("no"))
             for r in rows

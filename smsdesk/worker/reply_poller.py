@@ -8,11 +8,12 @@ import traceback
 import weakref
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import Signal, Slot
 
 from smsdesk.engine.replies import ReplyPoller
 from smsdesk.errors import UserFacingError
 from smsdesk.storage import Store
+from smsdesk.worker.poller_thread import PollerThread
 
 log = logging.getLogger("smsdesk.worker.replies")
 
@@ -25,7 +26,7 @@ def check_replies_now() -> None:
         worker.check_now()
 
 
-class ReplyPollerWorker(QObject):
+class ReplyPollerWorker(PollerThread):
     """Runs :class:`ReplyPoller` rounds until stopped; the poller sets its own pace.
 
     Signals: ``round_done(new, opted_out)`` after a round that recorded replies (how many, and
@@ -40,19 +41,12 @@ class ReplyPollerWorker(QObject):
     crashed = Signal(str)
 
     def __init__(self, database: Path) -> None:
-        super().__init__()
-        self.database = database
-        self.cancel = threading.Event()
-        self._wake = threading.Event()
+        super().__init__(database, "reply-poller")
         self._now = threading.Event()
-        self._thread = QThread()
-        self._thread.setObjectName("reply-poller")
-        self.moveToThread(self._thread)
-        self._thread.started.connect(self.run)
 
     def start(self) -> None:
         _running.add(self)
-        self._thread.start()
+        super().start()
 
     def check_now(self) -> None:
         """Ask every account now, without waiting for its turn."""
@@ -60,15 +54,8 @@ class ReplyPollerWorker(QObject):
         self._wake.set()
 
     def stop(self) -> None:
-        """Stop after the request in flight, and wait for the thread to end."""
         _running.discard(self)
-        self.cancel.set()
-        self._wake.set()
-        self._thread.quit()
-        self._thread.wait()
-
-    def is_running(self) -> bool:
-        return self._thread.isRunning()
+        super().stop()
 
     @Slot()
     def run(self) -> None:

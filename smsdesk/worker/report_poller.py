@@ -7,16 +7,17 @@ import threading
 import traceback
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import Signal, Slot
 
 from smsdesk.engine.reports import ReportPoller, RoundResult
 from smsdesk.errors import UserFacingError
 from smsdesk.storage import Store
+from smsdesk.worker.poller_thread import PollerThread
 
 log = logging.getLogger("smsdesk.worker.reports")
 
 
-class ReportPollerWorker(QObject):
+class ReportPollerWorker(PollerThread):
     """Runs :class:`ReportPoller` rounds until nothing waits for a report, then finishes.
 
     Signals: ``round_done(changed, waiting, next_in)`` after every round (``next_in`` is -1 when
@@ -30,18 +31,8 @@ class ReportPollerWorker(QObject):
     crashed = Signal(str)
 
     def __init__(self, database: Path) -> None:
-        super().__init__()
-        self.database = database
-        self.cancel = threading.Event()
-        self._wake = threading.Event()
+        super().__init__(database, "report-poller")
         self._ask_all = threading.Event()
-        self._thread = QThread()
-        self._thread.setObjectName("report-poller")
-        self.moveToThread(self._thread)
-        self._thread.started.connect(self.run)
-
-    def start(self) -> None:
-        self._thread.start()
 
     def refresh_now(self) -> None:
         """Ask about every waiting message now, without waiting for its turn."""
@@ -51,16 +42,6 @@ class ReportPollerWorker(QObject):
     def wake(self) -> None:
         """New messages may be waiting: look again now."""
         self._wake.set()
-
-    def stop(self) -> None:
-        """Stop after the request in flight, and wait for the thread to end."""
-        self.cancel.set()
-        self._wake.set()
-        self._thread.quit()
-        self._thread.wait()
-
-    def is_running(self) -> bool:
-        return self._thread.isRunning()
 
     def _report(self, result: RoundResult) -> None:
         for text in result.problems:
