@@ -24,20 +24,22 @@ RUNS = 15
 # zero timer is queued, which fires once that paint pass (children included) is over.
 WATCH = r"""
 import time
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
-
-class FirstPaint(QObject):
-    def eventFilter(self, obj, event):
-        if event.type() == QEvent.Type.Paint and not getattr(self, "seen", False):
-            self.seen = True
-            QTimer.singleShot(0, self.done)
-        return False
-
-    def done(self):
-        print(time.time(), flush=True)
-        QCoreApplication.quit()
 
 def watch(window):
+    # Qt is imported here, when the window exists, so that watching changes no import order.
+    from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
+
+    class FirstPaint(QObject):
+        def eventFilter(self, obj, event):
+            if event.type() == QEvent.Type.Paint and not getattr(self, "seen", False):
+                self.seen = True
+                QTimer.singleShot(0, self.done)
+            return False
+
+        def done(self):
+            print(time.time(), flush=True)
+            QCoreApplication.quit()
+
     window.first_paint = FirstPaint(window)
     window.installEventFilter(window.first_paint)
 """
@@ -54,21 +56,42 @@ w.show()
 app.exec()
 """
 
-# smsdesk starts as the owner starts it, through ``smsdesk.gui.app.main`` (logging, translations,
-# the database, the window); the clock is attached to the main window as it is shown.
+# smsdesk starts as the owner starts it: the ``smsdesk`` command without arguments
+# (``smsdesk.cli.main.main``, which the installer's launcher calls too). The clock is attached to
+# the main window as it is shown, by wrapping ``MainWindow.show`` once its module has loaded, so
+# nothing is imported earlier or in another order than in the owner's start.
 SMSDESK = r"""
 import sys
-from smsdesk.gui import main_window
-from smsdesk.gui.app import main
+
+class AttachClock:
+    def find_spec(self, name, path=None, target=None):
+        if name != "smsdesk.gui.main_window":
+            return None
+        sys.meta_path.remove(self)
+        for finder in sys.meta_path:
+            spec = finder.find_spec(name, path, target)
+            if spec is not None:
+                break
+        run_module = spec.loader.exec_module
+
+        def exec_module(module):
+            run_module(module)
+            shown = module.MainWindow.show
+
+            def show(window):
+                watch(window)
+                shown(window)
+
+            module.MainWindow.show = show
+
+        spec.loader.exec_module = exec_module
+        return spec
+
+sys.meta_path.insert(0, AttachClock())
 """ + WATCH + r"""
+from smsdesk.cli.main import main
+
 sys.argv = ["smsdesk"]
-shown = main_window.MainWindow.show
-
-def show(window):
-    watch(window)
-    shown(window)
-
-main_window.MainWindow.show = show
 main()
 """
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import logging
 import os
 import sys
@@ -69,6 +70,7 @@ def _run_emulator(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     if not args_list:
+        gc.disable()  # the window's start-up, its modules included (see smsdesk.gui.app.main)
         from smsdesk.gui.app import main as gui_main
 
         return gui_main()

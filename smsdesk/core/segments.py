@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
 from itertools import accumulate, filterfalse, pairwise
+from typing import NamedTuple
 
 from smsdesk.i18n import tr
 
@@ -95,8 +96,7 @@ class CountRule(StrEnum):
     """Chinese mainland characters, signature included: domestic Aliyun and Tencent."""
 
 
-@dataclass(frozen=True, slots=True)
-class SegmentCount:
+class SegmentCount(NamedTuple):
     """How one message splits into billed SMS."""
 
     encoding: Encoding
@@ -240,8 +240,7 @@ def _is_bracketed(name: str) -> bool:
     return len(name) >= 2 and (name[0], name[-1]) in (("【", "】"), ("[", "]"))
 
 
-@dataclass(frozen=True, slots=True)
-class _ProviderRules:
+class _ProviderRules(NamedTuple):
     limit: int
     domestic_rule: bool
     """Chinese mainland numbers are billed by characters, signature included."""

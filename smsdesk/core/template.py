@@ -23,6 +23,7 @@ import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import NamedTuple
 
 from smsdesk.i18n import tr
 
@@ -41,8 +42,7 @@ OPT_OUT_CHINESE = "回T退订"
 OPT_OUT_ENGLISH = "Reply STOP to opt out"
 
 
-@dataclass(frozen=True)
-class Placeholder:
+class Placeholder(NamedTuple):
     name: str
     default: str | None
     start: int
@@ -55,16 +55,14 @@ class IssueKind(StrEnum):
     UNKNOWN_VARIABLE = "unknown_variable"
 
 
-@dataclass(frozen=True)
-class TemplateIssue:
+class TemplateIssue(NamedTuple):
     kind: IssueKind
     start: int
     end: int
     message: str
 
 
-@dataclass(frozen=True)
-class ParsedTemplate:
+class ParsedTemplate(NamedTuple):
     source: str
     pieces: tuple[str | Placeholder, ...]
     issues: tuple[TemplateIssue, ...]

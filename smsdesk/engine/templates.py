@@ -14,6 +14,7 @@ from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from smsdesk.core.segments import (
     CountTally,
@@ -103,8 +104,7 @@ def count_message(text: str, *, phone: str, provider: str, signature: str) -> Me
 # -- the whole list -------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class ListTotals:
+class ListTotals(NamedTuple):
     """What sending to a whole list costs; opted-out customers are skipped, not counted."""
 
     counts: CountTotals
@@ -129,8 +129,7 @@ class ListTotals:
         }
 
 
-@dataclass(frozen=True)
-class ListSurvey:
+class ListSurvey(NamedTuple):
     """Totals for a list, and the rows worth a look before sending (0-based, in list order)."""
 
     source: str

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import sys
 import traceback
 from types import TracebackType
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QLibraryInfo, QLocale, QTimer, QTranslator
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
@@ -18,23 +20,29 @@ from smsdesk.errors import UserFacingError
 from smsdesk.logsetup import setup_logging
 from smsdesk.storage import Store
 
+if TYPE_CHECKING:
+    from PySide6.QtCore import QTranslator
+
 log = logging.getLogger("smsdesk.gui")
 
 
 def install_translators(app: QApplication, language: str) -> list[QTranslator]:
     """Load Qt's own and smsdesk's translations for ``language``; returns them to keep alive."""
     translators: list[QTranslator] = []
-    if language == "zh_CN":
-        qt_base = QTranslator(app)
-        if qt_base.load(QLocale(language), "qtbase", "_", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
-            app.installTranslator(qt_base)
-            translators.append(qt_base)
-        ours = QTranslator(app)
-        if ours.load(str(paths.translations_dir() / f"smsdesk_{language}.qm")):
-            app.installTranslator(ours)
-            translators.append(ours)
-        else:
-            log.warning("translation for %s not found", language)
+    if language != "zh_CN":
+        return translators  # English is the language the window is written in
+    from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
+
+    qt_base = QTranslator(app)
+    if qt_base.load(QLocale(language), "qtbase", "_", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
+        app.installTranslator(qt_base)
+        translators.append(qt_base)
+    ours = QTranslator(app)
+    if ours.load(str(paths.translations_dir() / f"smsdesk_{language}.qm")):
+        app.installTranslator(ours)
+        translators.append(ours)
+    else:
+        log.warning("translation for %s not found", language)
     return translators
 
 
@@ -62,6 +70,10 @@ def create_application(argv: list[str] | None = None) -> QApplication:
 
 
 def main() -> int:
+    # Loading the window's modules and building the window create a great many objects and next
+    # to no garbage; each burst of allocations would set off the cyclic collector, which walks
+    # them all again. It waits until the window has been painted (``MainWindow`` resumes it).
+    gc.disable()
     setup_logging(rotate_later=True)  # the window turns rotation on after its first paint
     app = create_application()
     sys.excepthook = _excepthook

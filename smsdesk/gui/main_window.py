@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, QTimer
@@ -127,6 +128,7 @@ class MainWindow(QMainWindow):
         """Work that can wait until the owner sees the window: the send engine's timers and questions."""
         from smsdesk.gui.campaign_resume import unfinished_campaigns
 
+        gc.enable()  # paused by smsdesk.gui.app.main while the window loaded
         if self._quitting:
             return
         self._fill_menus()

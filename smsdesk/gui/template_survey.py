@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -20,8 +20,7 @@ from smsdesk.worker.tasks import BackgroundTask
 DEBOUNCE_MS = 300
 
 
-@dataclass(frozen=True)
-class SurveyRequest:
+class SurveyRequest(NamedTuple):
     account: Account
     list_id: int
     source: str

@@ -50,7 +50,6 @@ from smsdesk.gui.feedback import show_crash, show_error
 from smsdesk.gui.formatting import number
 from smsdesk.gui.template_editor import TemplateEditor
 from smsdesk.gui.template_preview import JUMP_EMPTY, JUMP_LONGEST, JUMP_MORE, PreviewPanel
-from smsdesk.gui.template_provider import ProviderTemplateBox
 from smsdesk.gui.template_survey import ListSurveyor, SurveyRequest
 from smsdesk.storage import Store
 from smsdesk.storage.accounts import Account
@@ -60,6 +59,7 @@ from smsdesk.worker.tasks import BackgroundTask
 
 if TYPE_CHECKING:
     from smsdesk.engine.campaigns import CampaignPlan
+    from smsdesk.gui.template_provider import ProviderTemplateBox
 
 KINDS = (TemplateKind.NOTIFICATION, TemplateKind.MARKETING, TemplateKind.VERIFICATION)
 PREVIEW_PHONE = "+8613800138000"
@@ -121,6 +121,7 @@ class TemplatesPane(QWidget):
         self.insert_button.setText(self.tr("Insert variable"))
         self.insert_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.insert_menu = QMenu(self)
+        self.insert_menu.aboutToShow.connect(self._fill_insert_menu)  # the chosen list's columns
         self.insert_button.setMenu(self.insert_menu)
         message_bar = QHBoxLayout()
         message_bar.addWidget(QLabel(self.tr("Message")))
@@ -141,10 +142,11 @@ class TemplatesPane(QWidget):
         opt_out_row.addWidget(self.opt_out_label)
         opt_out_row.addWidget(self.opt_out, 1)
 
-        self.provider_box = ProviderTemplateBox()
-        self.provider_box.changed.connect(self._provider_link_changed)
-        self.provider_box.fetch_failed.connect(lambda message: show_error(self, message))
-        self.provider_box.fetch_crashed.connect(lambda details: show_crash(self, details))
+        # The approved-template box is built the first time an Aliyun or Tencent Cloud account is
+        # chosen (see provider_box): the Sandbox, Twilio and HTTP gateways send any text.
+        self._provider_box: ProviderTemplateBox | None = None
+        self._provider_slot = QVBoxLayout()
+        self._provider_slot.setContentsMargins(0, 0, 0, 0)
         self.save_button = QPushButton(self.tr("Save template"))
         self.save_button.clicked.connect(self.save)
         save_row = QHBoxLayout()
@@ -157,7 +159,7 @@ class TemplatesPane(QWidget):
         middle.addWidget(self.editor, 1)
         middle.addWidget(self.issues)
         middle.addLayout(opt_out_row)
-        middle.addWidget(self.provider_box)
+        middle.addLayout(self._provider_slot)
         middle.addLayout(save_row)
 
         # Right: the preview and the whole list.
@@ -318,21 +320,40 @@ class TemplatesPane(QWidget):
         saved = self.current_list()
         columns = saved.columns if saved else ()
         self.editor.set_columns(columns)
-        self.insert_menu.clear()
-        for column in dict.fromkeys(("name", "phone", *columns)):
-            self.insert_menu.addAction(column, partial(self.editor.insert_variable, column))
         self._opted_out = self.store.optouts.phones()
         self.survey, self._survey_key = None, None
         self.panel.set_survey(None)
         self.go_to_row(0)
         self._refresh_survey()
 
+    def _fill_insert_menu(self) -> None:
+        saved = self.current_list()
+        self.insert_menu.clear()
+        for column in dict.fromkeys(("name", "phone", *(saved.columns if saved else ()))):
+            self.insert_menu.addAction(column, partial(self.editor.insert_variable, column))
+
+    @property
+    def provider_box(self) -> ProviderTemplateBox:
+        if self._provider_box is None:
+            from smsdesk.gui.template_provider import ProviderTemplateBox
+
+            box = ProviderTemplateBox()
+            box.changed.connect(self._provider_link_changed)
+            box.fetch_failed.connect(lambda message: show_error(self, message))
+            box.fetch_crashed.connect(lambda details: show_crash(self, details))
+            box.set_text_variables(parse_template(self.source()).variables)
+            self._provider_slot.addWidget(box)
+            self._provider_box = box
+        return self._provider_box
+
     def _account_changed(self) -> None:
         account = self.current_account()
         wanted = account is not None and account.provider in TEMPLATE_PROVIDERS
-        self.provider_box.setVisible(wanted)
         if wanted:
+            self.provider_box.setVisible(True)
             self._show_link()
+        elif self._provider_box is not None:
+            self._provider_box.setVisible(False)
         self.update_preview()
         self._refresh_survey()
 
@@ -432,7 +453,8 @@ class TemplatesPane(QWidget):
         values = person.variables() if person else {}
         source = self.source()
         parsed = parse_template(source)
-        self.provider_box.set_text_variables(parsed.variables)
+        if self._provider_box is not None:
+            self._provider_box.set_text_variables(parsed.variables)
         preview = preview_message(
             parsed,
             values,

@@ -5,14 +5,13 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from smsdesk.errors import UserFacingError
 from smsdesk.i18n import tr
 
 
-@dataclass(frozen=True)
-class RecipientList:
+class RecipientList(NamedTuple):
     id: int
     name: str
     region: str
@@ -22,8 +21,7 @@ class RecipientList:
     size: int
 
 
-@dataclass(frozen=True)
-class Recipient:
+class Recipient(NamedTuple):
     id: int
     row_no: int
     phone: str

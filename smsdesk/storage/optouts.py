@@ -9,15 +9,14 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 SOURCE_REPLY = "reply"
 SOURCE_MANUAL = "manual"
 SOURCE_PROVIDER = "provider"
 
 
-@dataclass(frozen=True)
-class OptOutEntry:
+class OptOutEntry(NamedTuple):
     phone: str
     reason: str
     created_at: str

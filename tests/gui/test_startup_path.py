@@ -6,6 +6,7 @@ decisions behind it, in a fresh interpreter, so a stray import cannot undo them 
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import subprocess
@@ -22,7 +23,7 @@ from smsdesk.gui import theme
 from smsdesk.gui.qt_properties import set_qt_properties
 
 FIRST_PAINT = r"""
-import json, sys
+import gc, json, sys
 from smsdesk.gui import main_window
 from smsdesk.gui.app import main
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
@@ -33,6 +34,7 @@ class FirstPaint(QObject):
         if event.type() == QEvent.Type.Paint and not hasattr(self, "seen"):
             self.seen = {
                 "qt_namespace": "Qt" in PySide6.QtCore.__dict__,
+                "collector_running": gc.isenabled(),
                 "modules": sorted(sys.modules),
             }
             QTimer.singleShot(0, self.done)
@@ -80,6 +82,7 @@ def test_the_first_paint_does_not_build_the_qt_namespace(before_first_paint: dic
         "importlib.resources",
         "smsdesk.locale_zh",  # the Chinese catalogue, in an English window
         "smsdesk.engine.campaign_control",  # the send engine loads once the window is up
+        "smsdesk.gui.template_provider",  # the approved-template box: not for the Sandbox
         "httpx",
         "phonenumbers",
         "openpyxl",
@@ -90,6 +93,24 @@ def test_the_first_paint_leaves_out(before_first_paint: dict[str, object], modul
     assert isinstance(modules, list)
     assert "smsdesk.gui.templates_pane" in modules  # the probe did see the window
     assert module not in modules
+
+
+def test_the_collector_waits_while_the_window_loads(before_first_paint: dict[str, object]) -> None:
+    assert before_first_paint["collector_running"] is False
+
+
+def test_the_window_resumes_the_collector_once_painted(qtbot, store) -> None:  # type: ignore[no-untyped-def]
+    from smsdesk.gui.main_window import MainWindow
+
+    gc.disable()  # as smsdesk.gui.app.main does
+    try:
+        window = MainWindow(store)
+        qtbot.addWidget(window)
+        window.show()
+        qtbot.waitUntil(lambda: window.started_up, timeout=10000)
+        assert gc.isenabled()
+    finally:
+        gc.enable()
 
 
 def test_enum_properties_are_set_by_key_name(qtbot) -> None:  # type: ignore[no-untyped-def]

@@ -60,6 +60,25 @@ def test_typing_updates_the_preview_and_the_counts(pane: Any, qtbot: Any) -> Non
     assert "1 SMS" in pane.counts.text()
 
 
+def test_insert_variable_offers_the_chosen_lists_columns(pane: Any, qtbot: Any) -> None:
+    pane.insert_menu.aboutToShow.emit()  # what opening the menu does
+    offered = [action.text() for action in pane.insert_menu.actions()]
+    assert offered == ["name", "phone", "积分"]
+    qtbot.keyClicks(pane.editor, "Hi ")
+    pane.insert_menu.actions()[2].trigger()
+    assert pane.editor.toPlainText() == "Hi {积分}"
+    assert pane.preview.text() == "【smsdesk】Hi 100"
+    # Another list, other columns; opening the menu again does not repeat them.
+    other = pane.store.lists.save(
+        "Other", region="CN", columns=["店铺"], source_file="t", recipients=[(2, "+8613900000001", "王", {"店铺": "东门"})]
+    )
+    pane.reload_lists()
+    pane.list_combo.setCurrentIndex(pane.list_combo.findData(other.id))
+    pane.insert_menu.aboutToShow.emit()
+    pane.insert_menu.aboutToShow.emit()
+    assert [action.text() for action in pane.insert_menu.actions()] == ["name", "phone", "店铺"]
+
+
 def test_an_unknown_variable_is_underlined_and_named(pane: Any, qtbot: Any) -> None:
     qtbot.keyClicks(pane.editor, "Hi {nmae}, you have ")
     pane.editor.insertPlainText("{积分}")  # QTest types ASCII only
