@@ -7,14 +7,11 @@ import argparse
 
 from smsdesk.cli.common import Subparsers, add_json, open_store
 from smsdesk.cli.output import print_json, print_table
-from smsdesk.core.template import TemplateKind, approval_label, parse_template
+from smsdesk.core.approved import approval_label
+from smsdesk.core.template import TemplateKind, parse_template
+from smsdesk.engine.approved import check_template_link, fetch_approved, linked_template
 from smsdesk.engine.template_params import parse_param_map
-from smsdesk.engine.templates import (
-    check_template_link,
-    fetch_approved,
-    linked_template,
-    template_source,
-)
+from smsdesk.engine.templates import template_source
 from smsdesk.errors import UserFacingError
 from smsdesk.i18n import tr
 from smsdesk.storage import Store

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
-from smsdesk.core.template import (
+from smsdesk.core.approved import (
     ApprovalState,
     ParamStyle,
     ProviderSignature,
@@ -34,8 +34,7 @@ from smsdesk.core.template import (
     approved_parameters,
     param_style,
 )
-from smsdesk.engine.template_params import TEXT_VARIABLE, parse_param_map
-from smsdesk.engine.templates import (
+from smsdesk.engine.approved import (
     LinkReport,
     approved_message,
     check_template_link,
@@ -43,6 +42,7 @@ from smsdesk.engine.templates import (
     linked_template,
     parse_sign_ids,
 )
+from smsdesk.engine.template_params import TEXT_VARIABLE, parse_param_map
 from smsdesk.errors import UserFacingError
 from smsdesk.gui import theme
 from smsdesk.gui.qt_properties import set_qt_properties

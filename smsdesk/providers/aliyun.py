@@ -21,6 +21,7 @@ from typing import Any, ClassVar
 
 import httpx
 
+from smsdesk.core.approved import ApprovalState, ProviderSignature, ProviderTemplate
 from smsdesk.core.provider_api import (
     AccountField,
     DeliveryReport,
@@ -38,12 +39,7 @@ from smsdesk.core.provider_api import (
     SentProbe,
     SentRef,
 )
-from smsdesk.core.template import (
-    ApprovalState,
-    ProviderSignature,
-    ProviderTemplate,
-    TemplateKind,
-)
+from smsdesk.core.template import TemplateKind
 from smsdesk.i18n import tr
 from smsdesk.providers import aliyun_signing as signing
 from smsdesk.providers.account_settings import read_account

@@ -19,6 +19,7 @@ from typing import Any, ClassVar
 
 import httpx
 
+from smsdesk.core.approved import ApprovalState, ProviderSignature, ProviderTemplate
 from smsdesk.core.provider_api import (
     AccountField,
     DeliveryReport,
@@ -37,7 +38,6 @@ from smsdesk.core.provider_api import (
     SentProbe,
     SentRef,
 )
-from smsdesk.core.template import ApprovalState, ProviderSignature, ProviderTemplate
 from smsdesk.i18n import tr
 from smsdesk.providers import tencent_signing as signing
 from smsdesk.providers.account_settings import read_account

@@ -6,10 +6,14 @@ import json
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from smsdesk.core.template import ApprovalState, ProviderSignature, ProviderTemplate
 from smsdesk.errors import UserFacingError
 from smsdesk.i18n import tr
+
+if TYPE_CHECKING:
+    # Loaded where approved templates are read: the window starts without them.
+    from smsdesk.core.approved import ApprovalState, ProviderSignature, ProviderTemplate
 
 
 @dataclass
@@ -150,6 +154,8 @@ class TemplateStore:
                 )
 
     def approved_templates(self, account_id: int) -> list[ProviderTemplate]:
+        from smsdesk.core.approved import ProviderTemplate
+
         rows = self._conn.execute(
             "SELECT * FROM provider_templates WHERE account_id = ? ORDER BY international, template_id",
             (account_id,),
@@ -168,6 +174,8 @@ class TemplateStore:
         ]
 
     def approved_signatures(self, account_id: int) -> list[ProviderSignature]:
+        from smsdesk.core.approved import ProviderSignature
+
         rows = self._conn.execute(
             "SELECT * FROM provider_signatures WHERE account_id = ? ORDER BY international, name",
             (account_id,),
@@ -185,6 +193,8 @@ class TemplateStore:
 
 
 def _state(value: str) -> ApprovalState:
+    from smsdesk.core.approved import ApprovalState
+
     try:
         return ApprovalState(value)
     except ValueError:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from smsdesk.core.template import (
+from smsdesk.core.approved import (
     ApprovalState,
     LinkProblemKind,
     ParamStyle,

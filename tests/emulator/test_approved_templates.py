@@ -7,10 +7,11 @@ from collections.abc import Callable
 
 import pytest
 
+from smsdesk.core.approved import ApprovalState
 from smsdesk.core.provider_api import ErrorKind, OutgoingMessage, ProviderError, SendSpec
-from smsdesk.core.template import ApprovalState, TemplateKind
+from smsdesk.core.template import TemplateKind
 from smsdesk.emulator import DemoAccounts, Emulator
-from smsdesk.engine.templates import fetch_approved
+from smsdesk.engine.approved import fetch_approved
 from smsdesk.errors import UserFacingError
 from smsdesk.providers.aliyun import AliyunProvider
 from smsdesk.providers.tencent import TencentProvider

@@ -83,6 +83,8 @@ def test_the_first_paint_does_not_build_the_qt_namespace(before_first_paint: dic
         "smsdesk.locale_zh",  # the Chinese catalogue, in an English window
         "smsdesk.engine.campaign_control",  # the send engine loads once the window is up
         "smsdesk.gui.template_provider",  # the approved-template box: not for the Sandbox
+        "smsdesk.core.approved",
+        "smsdesk.engine.approved",
         "httpx",
         "phonenumbers",
         "openpyxl",

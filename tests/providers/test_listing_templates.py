@@ -9,7 +9,8 @@ from urllib.parse import parse_qsl
 
 import httpx
 
-from smsdesk.core.template import ApprovalState, TemplateKind
+from smsdesk.core.approved import ApprovalState
+from smsdesk.core.template import TemplateKind
 from smsdesk.providers.aliyun import AliyunProvider
 from smsdesk.providers.tencent import TencentProvider
 
