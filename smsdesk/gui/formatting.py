@@ -2,14 +2,19 @@
 
 The locale follows the language the window speaks: the system's own locale when it is in that
 language (so an owner in Hong Kong or the UK keeps their conventions), otherwise the language's
-usual one (``zh_CN`` or ``en_US``).
+usual one (``zh_CN`` or ``en_US``). Qt's date and time classes are loaded with the first date
+shown; the window's first paint shows none.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QDate, QDateTime, QLocale, QTime
+from PySide6.QtCore import QLocale
+
+if TYPE_CHECKING:
+    from PySide6.QtCore import QDateTime
 
 CURRENCY_SYMBOLS = {"CNY": "¥", "RMB": "¥", "USD": "$", "HKD": "HK$", "EUR": "€", "GBP": "£", "JPY": "¥"}
 """Symbols for the currencies accounts are billed in; other ISO codes are written as the code."""
@@ -47,6 +52,8 @@ def money(amount: float, currency: str) -> str:
 
 
 def _qt(moment: datetime) -> QDateTime:
+    from PySide6.QtCore import QDateTime
+
     local = moment.astimezone() if moment.tzinfo else moment
     return QDateTime(local.year, local.month, local.day, local.hour, local.minute, local.second)
 
@@ -67,6 +74,8 @@ def time_of_day(moment: datetime, seconds: bool = False) -> str:
     fmt = locale.timeFormat(QLocale.FormatType.ShortFormat)
     if seconds and "s" not in fmt:
         fmt = fmt.replace("mm", "mm:ss", 1)
+    from PySide6.QtCore import QTime
+
     return locale.toString(QTime(local.hour, local.minute, local.second), fmt)
 
 
@@ -76,4 +85,6 @@ def day(value: date) -> str:
     fmt = locale.dateFormat(QLocale.FormatType.ShortFormat)
     if "yyyy" not in fmt:
         fmt = fmt.replace("yy", "yyyy", 1)
+    from PySide6.QtCore import QDate
+
     return locale.toString(QDate(value.year, value.month, value.day), fmt)

@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from smsdesk.engine.templates import ListSurvey, survey_list
 from smsdesk.storage import Store
 from smsdesk.storage.accounts import Account
-from smsdesk.worker.tasks import BackgroundTask
+
+if TYPE_CHECKING:
+    from smsdesk.worker.tasks import BackgroundTask
 
 DEBOUNCE_MS = 300
 
@@ -102,6 +104,10 @@ class ListSurveyor(QObject):
                     cancel=cancel,
                     progress=progress,
                 )
+
+        from smsdesk.worker.tasks import (
+            BackgroundTask,  # the first count starts after the first paint
+        )
 
         task = BackgroundTask(job)
         # Bound methods, not partials: Qt drops the connections when this object is deleted.

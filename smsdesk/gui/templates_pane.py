@@ -55,11 +55,11 @@ from smsdesk.storage import Store
 from smsdesk.storage.accounts import Account
 from smsdesk.storage.lists import Recipient, RecipientList
 from smsdesk.storage.templates import Template
-from smsdesk.worker.tasks import BackgroundTask
 
 if TYPE_CHECKING:
     from smsdesk.engine.campaigns import CampaignPlan
     from smsdesk.gui.template_provider import ProviderTemplateBox
+    from smsdesk.worker.tasks import BackgroundTask
 
 KINDS = (TemplateKind.NOTIFICATION, TemplateKind.MARKETING, TemplateKind.VERIFICATION)
 PREVIEW_PHONE = "+8613800138000"
@@ -528,6 +528,7 @@ class TemplatesPane(QWidget):
         self.send_button.setEnabled(False)
         # The send engine is loaded on the first send, not at start-up.
         from smsdesk.engine.campaigns import plan_for_recipients
+        from smsdesk.worker.tasks import BackgroundTask
 
         def job(_progress: Callable[[int, int], None], _cancel: threading.Event) -> CampaignPlan:
             with Store.open() as store:

@@ -85,6 +85,7 @@ def test_the_first_paint_does_not_build_the_qt_namespace(before_first_paint: dic
         "smsdesk.gui.template_provider",  # the approved-template box: not for the Sandbox
         "smsdesk.core.approved",
         "smsdesk.engine.approved",
+        "smsdesk.worker.tasks",  # the first background job starts after the first paint
         "httpx",
         "phonenumbers",
         "openpyxl",
