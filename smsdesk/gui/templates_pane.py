@@ -247,13 +247,13 @@ class TemplatesPane(QWidget):
     def _select_template(self, row: int) -> None:
         self._current = self._templates[row] if 0 <= row < len(self._templates) else None
         t = self._current
-        self._loading = True
+        self._loading = True  # the fields fill in silence; the preview is worked out once, below
         self.name.setText(t.name if t else "")
         self.kind.setCurrentIndex(max(0, self.kind.findData(t.kind if t else "notification")))
         self.opt_out.setText(t.opt_out if t else "")
+        self.editor.setPlainText(t.body if t else "")
         self._loading = False
         self._show_link()
-        self.editor.setPlainText(t.body if t else "")
         self._kind_changed()
 
     def new_template(self) -> None:
