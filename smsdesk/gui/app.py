@@ -7,7 +7,6 @@ import logging
 import os
 import sys
 import traceback
-from types import TracebackType
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
@@ -21,6 +20,8 @@ from smsdesk.logsetup import setup_logging
 from smsdesk.storage import Store
 
 if TYPE_CHECKING:
+    from types import TracebackType
+
     from PySide6.QtCore import QTranslator
 
 log = logging.getLogger("smsdesk.gui")

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from PySide6.QtCore import QMimeData
 
 SPREADSHEET_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".et"})
@@ -13,6 +14,8 @@ SPREADSHEET_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".et
 
 def spreadsheet_in(mime: QMimeData) -> Path | None:
     """The first local spreadsheet file among the dropped URLs, if any."""
+    from pathlib import Path
+
     for url in mime.urls():
         if url.isLocalFile():
             path = Path(url.toLocalFile())

@@ -8,12 +8,13 @@ shown; the window's first paint shows none.
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QLocale
 
 if TYPE_CHECKING:
+    from datetime import date, datetime
+
     from PySide6.QtCore import QDateTime
 
 CURRENCY_SYMBOLS = {"CNY": "¥", "RMB": "¥", "USD": "$", "HKD": "HK$", "EUR": "€", "GBP": "£", "JPY": "¥"}

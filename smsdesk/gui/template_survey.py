@@ -6,8 +6,6 @@ was asked since, so a slow count of old text never overwrites a newer one.
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
 from typing import TYPE_CHECKING, NamedTuple
 
 from PySide6.QtCore import QObject, QTimer, Signal
@@ -17,6 +15,9 @@ from smsdesk.storage import Store
 from smsdesk.storage.accounts import Account
 
 if TYPE_CHECKING:
+    import threading
+    from collections.abc import Callable
+
     from smsdesk.worker.tasks import BackgroundTask
 
 DEBOUNCE_MS = 300

@@ -10,10 +10,6 @@ runs); the whole list is recounted off the GUI thread a moment after typing stop
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable
-from datetime import datetime
-from functools import partial
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
@@ -57,6 +53,9 @@ from smsdesk.storage.lists import Recipient, RecipientList
 from smsdesk.storage.templates import Template
 
 if TYPE_CHECKING:
+    import threading
+    from collections.abc import Callable
+
     from smsdesk.engine.campaigns import CampaignPlan
     from smsdesk.gui.template_provider import ProviderTemplateBox
     from smsdesk.worker.tasks import BackgroundTask
@@ -327,6 +326,8 @@ class TemplatesPane(QWidget):
         self._refresh_survey()
 
     def _fill_insert_menu(self) -> None:
+        from functools import partial
+
         saved = self.current_list()
         self.insert_menu.clear()
         for column in dict.fromkeys(("name", "phone", *(saved.columns if saved else ()))):
@@ -560,6 +561,8 @@ class TemplatesPane(QWidget):
         show_crash(self, details)
 
     def _confirm_and_start(self, plan: CampaignPlan) -> None:
+        from datetime import datetime
+
         from smsdesk.engine.campaigns import create_campaign
         from smsdesk.gui.confirm_send import ConfirmSendDialog
 
