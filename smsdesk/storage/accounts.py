@@ -17,6 +17,8 @@ SANDBOX_PROVIDER = "sandbox"
 
 @dataclass
 class Account:
+    """A provider account as saved: its settings hold nothing secret (secrets are in the keyring)."""
+
     name: str
     provider: str
     settings: dict[str, str] = field(default_factory=dict)

@@ -18,6 +18,8 @@ if TYPE_CHECKING:
 
 @dataclass
 class Template:
+    """A saved message template, with the provider's approved template it is sent as, if any."""
+
     name: str
     body: str
     kind: str = "notification"
