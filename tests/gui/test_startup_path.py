@@ -25,7 +25,7 @@ from smsdesk.gui.qt_properties import set_qt_properties
 FIRST_PAINT = r"""
 import gc, json, sys
 from smsdesk.gui import main_window
-from smsdesk.gui.app import main
+from smsdesk.cli.main import main  # the `smsdesk` command without arguments
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
 import PySide6.QtCore
 
