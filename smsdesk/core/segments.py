@@ -154,7 +154,9 @@ class CountTotals:
 
 def utf16_units(text: str) -> int:
     """UTF-16 code units: 1 per BMP character, 2 per astral one (an emoji); lone surrogates 1."""
-    return len(text.encode("utf-16-le", "surrogatepass")) >> 1
+    # The codec function itself: no look-up by name on each call (a message is counted on every
+    # keystroke and for every customer of a list).
+    return len(codecs.utf_16_le_encode(text, "surrogatepass")[0]) >> 1
 
 
 def encode_gsm7(text: str) -> bytes:
