@@ -104,9 +104,19 @@ def test_smsdesk_send_in_a_terminal_honours_a_t_while_it_sends(store: Store) -> 
     command = [sys.executable, "-m", "smsdesk", "send", "--account", "Box", "--to", *numbers, X,
                "--text", "会员日八折，回T退订", "--wait", "0", "--json"]
     child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+    def first_request_sent() -> bool:
+        if child.poll() is not None:
+            return True  # it ended before: what it said is shown below
+        return store.conn.execute("SELECT COUNT(*) FROM messages WHERE state = 'sent'").fetchone()[0] >= 100
+
     try:
-        wait_until(lambda: store.conn.execute(
-            "SELECT COUNT(*) FROM messages WHERE state = 'sent'").fetchone()[0] >= 100)
+        try:
+            wait_until(first_request_sent)
+        except AssertionError:
+            child.kill()
+            raise AssertionError(f"100 messages not sent in time; smsdesk send said: {child.communicate()[1][-2000:]}") from None
+        assert child.poll() is None, f"smsdesk send ended early: {child.communicate()[1][-2000:]}"
         customer = SandboxProvider(account.settings)
         customer.add_reply(X, "T")
         customer.close()
