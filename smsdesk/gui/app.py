@@ -92,7 +92,7 @@ def main() -> int:
     window.show()
     if os.environ.get("SMSDESK_EXIT_WHEN_SHOWN"):
         # Start-up measurements (the build script's cold-start figure): leave once painted.
-        QTimer.singleShot(0, app.quit)
+        window.painted.connect(app.quit)
     elif new_installation:
         QTimer.singleShot(0, window.welcome)
     code = app.exec()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSize, QTimer
+from PySide6.QtCore import QSize, QTimer, Signal
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
@@ -61,6 +61,9 @@ NAV_STYLE = """
 
 
 class MainWindow(QMainWindow):
+    painted = Signal()
+    """Emitted once, just after the window's first paint (its panes included)."""
+
     def __init__(self, store: Store) -> None:
         super().__init__()
         self.store = store
@@ -129,6 +132,7 @@ class MainWindow(QMainWindow):
         from smsdesk.gui.campaign_resume import unfinished_campaigns
 
         gc.enable()  # paused by smsdesk.gui.app.main while the window loaded
+        self.painted.emit()
         if self._quitting:
             return
         self._fill_menus()

@@ -98,6 +98,45 @@ def test_the_first_paint_leaves_out(before_first_paint: dict[str, object], modul
     assert module not in modules
 
 
+EXIT_WHEN_SHOWN = r"""
+import sys
+from PySide6.QtCore import QEvent, QObject
+from smsdesk.gui import main_window
+from smsdesk.cli.main import main
+
+class Paints(QObject):
+    def eventFilter(self, obj, event):
+        if event.type() == QEvent.Type.Paint:
+            print("painted", flush=True)
+        return False
+
+shown = main_window.MainWindow.show
+
+def show(window):
+    window.paints = Paints(window)
+    window.installEventFilter(window.paints)
+    shown(window)
+
+main_window.MainWindow.show = show
+sys.argv = ["smsdesk"]
+code = main()
+print("left", code, flush=True)
+"""
+
+
+def test_the_build_scripts_start_up_figure_includes_the_first_paint(tmp_path: Path) -> None:
+    # packaging/build.py times the frozen app with SMSDESK_EXIT_WHEN_SHOWN: it must leave only
+    # once the window has been painted, not as soon as it was asked to show.
+    env = {**os.environ, "SMSDESK_HOME": str(tmp_path), "QT_QPA_PLATFORM": "offscreen",
+           "SMSDESK_LANG": "en", "SMSDESK_EXIT_WHEN_SHOWN": "1"}
+    out = subprocess.run([sys.executable, "-c", EXIT_WHEN_SHOWN], env=env, capture_output=True, text=True,
+                         timeout=120, check=True)
+    lines = out.stdout.split()
+    assert "painted" in lines
+    assert lines[-2:] == ["left", "0"]
+    assert lines.index("painted") < lines.index("left")
+
+
 def test_the_collector_waits_while_the_window_loads(before_first_paint: dict[str, object]) -> None:
     assert before_first_paint["collector_running"] is False
 
