@@ -5,11 +5,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from smsdesk.cli.common import Subparsers, add_json, open_store
+from smsdesk.cli.common import Subparsers, add_json, e164, open_store
 from smsdesk.cli.output import print_json, print_table
-from smsdesk.core.phones import normalize_phone
 from smsdesk.engine.lists import import_list
-from smsdesk.errors import UserFacingError
 from smsdesk.i18n import tr
 
 
@@ -119,15 +117,8 @@ def cmd_remove(args: argparse.Namespace) -> int:
     return 0
 
 
-def _e164(raw: str, region: str) -> str:
-    result = normalize_phone(raw, region)
-    if result.e164 is None:
-        raise UserFacingError(tr("“{number}” is not a valid phone number: {reason}", number=raw, reason=result.reason))
-    return result.e164
-
-
 def cmd_optout_add(args: argparse.Namespace) -> int:
-    phones = [_e164(n, args.region) for n in args.numbers]
+    phones = [e164(n, args.region) for n in args.numbers]
     with open_store() as store:
         store.optouts.add_many((p, args.reason) for p in phones)
     print(tr("{count} numbers on the opt-out list.", count=len(phones)))
@@ -135,7 +126,7 @@ def cmd_optout_add(args: argparse.Namespace) -> int:
 
 
 def cmd_optout_remove(args: argparse.Namespace) -> int:
-    phones = [_e164(n, args.region) for n in args.numbers]
+    phones = [e164(n, args.region) for n in args.numbers]
     with open_store() as store:
         removed = sum(store.optouts.remove(p) for p in phones)
     print(tr("{count} numbers removed from the opt-out list.", count=removed))

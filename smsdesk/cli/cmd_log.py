@@ -9,8 +9,9 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from smsdesk.cli.common import Subparsers, add_json, open_store
-from smsdesk.cli.output import local_time, print_json, print_table
+from smsdesk.cli.output import print_json, print_table
 from smsdesk.core.provider_api import ErrorKind, kind_label
+from smsdesk.core.stamps import local_time
 from smsdesk.core.states import MessageState, state_label
 from smsdesk.errors import UserFacingError
 from smsdesk.i18n import tr

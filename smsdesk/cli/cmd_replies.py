@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 
-from smsdesk.cli.common import Subparsers, add_json, open_store
-from smsdesk.cli.output import fail, local_time, print_json, print_table
-from smsdesk.core.phones import normalize_phone
+from smsdesk.cli.common import Subparsers, add_json, e164, open_store
+from smsdesk.cli.output import fail, print_json, print_table
+from smsdesk.core.stamps import local_time
 from smsdesk.engine.replies import action_label, answer_reply, fetch_now, save_keywords
 from smsdesk.errors import UserFacingError
 from smsdesk.i18n import tr
@@ -52,13 +52,6 @@ def register(sub: Subparsers) -> None:
     p.set_defaults(func=cmd_keywords)
 
 
-def _number(raw: str, region: str) -> str:
-    result = normalize_phone(raw, region)
-    if result.e164 is None:
-        raise UserFacingError(tr("“{number}” is not a valid phone number: {reason}", number=raw, reason=result.reason))
-    return result.e164
-
-
 def cmd_fetch(args: argparse.Namespace) -> int:
     with open_store() as store:
         account = store.accounts.get(args.account) if args.account else None
@@ -85,7 +78,7 @@ def cmd_fetch(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    phone = _number(args.phone, args.region) if args.phone else None
+    phone = e164(args.phone, args.region) if args.phone else None
     with open_store() as store:
         rows = store.replies.rows(unread_only=args.unread, phone=phone, search=args.search, limit=args.limit)
         if args.mark_read:
@@ -107,7 +100,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_answer(args: argparse.Namespace) -> int:
-    phone = _number(args.phone, args.region)
+    phone = e164(args.phone, args.region)
     with open_store() as store:
         account: Account | None
         if args.account:

@@ -6,7 +6,6 @@ import json
 import sys
 import unicodedata
 from collections.abc import Sequence
-from datetime import UTC, datetime
 from typing import Any
 
 
@@ -27,15 +26,6 @@ def print_table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> Non
         print(line.rstrip())
         if n == 0:
             print("  ".join("-" * w for w in widths))
-
-
-def local_time(stamp: str) -> str:
-    """A journal timestamp (UTC, ISO) in the machine's local time, to the second."""
-    try:
-        moment = datetime.strptime(stamp[:19], "%Y-%m-%dT%H:%M:%S").replace(tzinfo=UTC)
-    except ValueError:
-        return stamp
-    return moment.astimezone().strftime("%Y-%m-%d %H:%M:%S")
 
 
 def fail(message: str) -> None:

@@ -52,8 +52,9 @@ class GatewayFailure(Exception):
         self.status = status
 
 
-def signature(account: str, password: str, mobile: str, content: str, timestamp: str) -> str:
-    return hashlib.md5(f"{account}{password}{mobile}{content}{timestamp}".encode()).hexdigest()
+def signature(account: str, password: str, *fields: str) -> str:
+    """The gateway's MD5 signature: account, password, then the signed fields, in order."""
+    return hashlib.md5("".join((account, password, *fields)).encode()).hexdigest()
 
 
 class GatewayApi:
@@ -162,8 +163,7 @@ class GatewayApi:
             raise GatewayFailure("5") from None
         if skew > SKEW_SECONDS:
             raise GatewayFailure("5")
-        parts = [account, password, *(fields.get(name, "") for name in signed[1:])]
-        expected = hashlib.md5("".join(parts).encode()).hexdigest()
+        expected = signature(account, password, *(fields.get(name, "") for name in signed[1:]))
         if not hmac.compare_digest(expected, fields["sign"].lower()):
             raise GatewayFailure("4")
         return account

@@ -214,8 +214,9 @@ def offers(store: Store, now: datetime | None = None) -> list[ResumeOffer]:
 
 
 @dataclass(frozen=True)
-class TestSendResult:
-    """What became of a test message to the owner's own number."""
+class SingleSendResult:
+    """What became of a campaign of one message: a test to the owner's own number, or an answer
+    to a customer's reply."""
 
     campaign_id: int
     phone: str
@@ -233,7 +234,7 @@ def send_test(
     region: str = "CN",
     report_wait: float = 10.0,
     cancel: threading.Event | None = None,
-) -> TestSendResult:
+) -> SingleSendResult:
     """Send the campaign's first message to ``phone`` (the owner's own), as a campaign of its own.
 
     It is a notification to the owner, so quiet hours and per-recipient caps do not hold it.
@@ -262,10 +263,10 @@ def send_test(
         wait_for_reports(store, provider, account, timeout=report_wait, interval=0.5, cancel=cancel)
     rows = store.log.rows(LogFilter(campaign_id=campaign_id), limit=1)
     if not rows:
-        return TestSendResult(campaign_id, number.e164, "queued", outcome.note)
+        return SingleSendResult(campaign_id, number.e164, "queued", outcome.note)
     row = rows[0]
     detail = " ".join(part for part in (row.error_code or "", row.error_message or outcome.note) if part)
-    return TestSendResult(campaign_id, number.e164, row.state, detail)
+    return SingleSendResult(campaign_id, number.e164, row.state, detail)
 
 
 def wait_for_campaign_reports(

@@ -108,16 +108,14 @@ def reconcile_in_doubt(
     store: Store,
     *,
     campaign_id: int | None = None,
-    account_id: int | None = None,
     open_provider: Callable[[Account], Provider] | None = None,
     clock: Callable[[], datetime] = utc_now,
     cancel: threading.Event | None = None,
     recheck_after: timedelta | None = None,
-    progress: Callable[[int, int], None] | None = None,
     wait: Callable[[float], bool] | None = None,
 ) -> ReconcileResult:
     """Ask the providers about the messages in doubt that have no provider id (of one campaign
-    or account, or all) and settle what they answer; see the module docstring.
+    or all) and settle what they answer; see the module docstring.
 
     ``recheck_after``: leave out messages already found missing less than this long ago.
     ``wait(seconds)`` spaces the lookups and returns True when they must stop (``cancel``'s
@@ -126,12 +124,11 @@ def reconcile_in_doubt(
     opener = open_provider or _default_open
     book = ReconcileBook(store.conn)
     checked_before = clock() - recheck_after if recheck_after is not None else None
-    waiting = book.probes(campaign_id=campaign_id, account_id=account_id, checked_before=checked_before)
+    waiting = book.probes(campaign_id=campaign_id, checked_before=checked_before)
     by_account: dict[int, list[SentProbe]] = {}
     for item in waiting:
         by_account.setdefault(item.account_id, []).append(item.probe)
     result = ReconcileResult()
-    done, total = 0, len(waiting)
     stop = cancel or threading.Event()
     pause = wait or stop.wait
     for owner, probes in by_account.items():
@@ -140,7 +137,6 @@ def reconcile_in_doubt(
         account = store.accounts.get_by_id(owner)
         if not supports_reconcile(account):
             result.unsupported += len(probes)
-            done += len(probes)
             continue
         try:
             provider = opener(account)
@@ -149,11 +145,7 @@ def reconcile_in_doubt(
             result.problems.append(tr("{account}: {reason}", account=account.name, reason=str(exc)))
             continue
         try:
-            if not callable(getattr(provider, "find_sent", None)):
-                result.unsupported += len(probes)
-                continue
-            done = _ask(book, account, cast(SentFinder, provider), probes, result,
-                        clock=clock, stop=stop, pause=pause, progress=progress, done=done, total=total)
+            _ask(book, account, cast(SentFinder, provider), probes, result, clock=clock, stop=stop, pause=pause)
         finally:
             provider.close()
     return result
@@ -174,17 +166,14 @@ def _ask(
     clock: Callable[[], datetime],
     stop: threading.Event,
     pause: Callable[[float], bool],
-    progress: Callable[[int, int], None] | None,
-    done: int,
-    total: int,
-) -> int:
+) -> None:
     left = len(probes)
     rate = LOOKUPS_PER_SECOND.get(account.provider, 5.0)
     for number, chunk in enumerate(_chunks(probes, BATCH)):
         numbers = len({p.phone for p in chunk})
         if stop.is_set() or (number and pause(numbers / rate)):
             result.unanswered += left
-            return done
+            return
         try:
             matches = finder.find_sent(chunk)
         except ProviderError as exc:
@@ -198,7 +187,7 @@ def _ask(
                     code=fault.code,
                 )
             )
-            return done
+            return
         except (RequestNotSent, OutcomeUnknown) as exc:
             log.info("reconciling %s: %s", account.name, exc)
             result.unanswered += left
@@ -208,7 +197,7 @@ def _ask(
                     account=account.name,
                 )
             )
-            return done
+            return
         asked = {p.message_id for p in chunk}
         answered = [m for m in matches if m.message_id in asked]
         result.found += book.settle_found([m for m in answered if m.found], clock())
@@ -217,10 +206,6 @@ def _ask(
             result.not_found += book.mark_not_found(missing, clock(), detail=account.provider)
         result.unanswered += len(chunk) - len({m.message_id for m in answered})
         left -= len(chunk)
-        done += len(chunk)
-        if progress is not None:
-            progress(done, total)
-    return done
 
 
 def reconcile_campaign_at(

@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from smsdesk.core.keywords import Keywords, parse_keywords
 from smsdesk.core.provider_api import (
@@ -38,11 +38,15 @@ from smsdesk.core.provider_api import (
     RequestNotSent,
     describe_kind,
 )
+from smsdesk.core.template import escape_literal
 from smsdesk.errors import UserFacingError
 from smsdesk.i18n import tr
 from smsdesk.storage import Store
 from smsdesk.storage.accounts import Account
 from smsdesk.storage.replies import RecordedReply, ReplyAction
+
+if TYPE_CHECKING:
+    from smsdesk.engine.campaign_control import SingleSendResult
 
 log = logging.getLogger("smsdesk.replies")
 
@@ -398,25 +402,12 @@ def watching_replies(store: Store, account: Account) -> Iterator[None]:
 # -- answering ---------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class AnswerResult:
-    campaign_id: int
-    phone: str
-    state: str
-    detail: str = ""
-
-
-def _literal(text: str) -> str:
-    """``text`` as a template that renders to itself (braces are not variables here)."""
-    return text.replace("{", "{{").replace("}", "}}")
-
-
 def answer_reply(
     store: Store, account: Account, phone: str, text: str, *, cancel: threading.Event | None = None
-) -> AnswerResult:
+) -> SingleSendResult:
     """Send ``text`` to ``phone`` through ``account``: a campaign of one, through the same engine
     and checks as any other (opt-out list, provider templates), marked as an answer."""
-    from smsdesk.engine.campaign_control import send_campaign
+    from smsdesk.engine.campaign_control import SingleSendResult, send_campaign
     from smsdesk.engine.campaigns import create_campaign, plan_for_numbers
     from smsdesk.engine.providers import open_provider
     from smsdesk.engine.send_lock import sending_lock
@@ -426,7 +417,7 @@ def answer_reply(
         raise UserFacingError(tr("The message is empty. Write the text to send first."))
     with sending_lock(store.conn):
         pass  # another process sending: say so before a campaign is written
-    plan = plan_for_numbers(store, account, _literal(text.strip()), [phone], kind="notification")
+    plan = plan_for_numbers(store, account, escape_literal(text.strip()), [phone], kind="notification")
     campaign_id = create_campaign(store, plan, tr("Answer to {phone}", phone=phone))
     provider = open_provider(account)
     try:
@@ -437,4 +428,4 @@ def answer_reply(
     rows = store.log.rows(LogFilter(campaign_id=campaign_id), limit=1)
     state = rows[0].state if rows else "queued"
     detail = (rows[0].error_message or "") if rows else ""
-    return AnswerResult(campaign_id, phone, state, detail or outcome.note)
+    return SingleSendResult(campaign_id, phone, state, detail or outcome.note)

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QApplication
 from smsdesk import __version__, i18n, paths
 from smsdesk.engine.first_run import ensure_first_run
 from smsdesk.errors import UserFacingError
+from smsdesk.gui.formatting import use_language
 from smsdesk.logsetup import setup_logging
 from smsdesk.storage import Store
 
@@ -63,8 +64,6 @@ def create_application(argv: list[str] | None = None) -> QApplication:
     app.setOrganizationName("smsdesk")
     app.setWindowIcon(QIcon(str(paths.resources_dir() / "icons" / "smsdesk.svg")))
     language = i18n.current_language()
-    from smsdesk.gui.formatting import use_language
-
     use_language(language)
     app.setProperty("smsdesk_translators", install_translators(app, language))
     return app

@@ -16,11 +16,11 @@ from PySide6.QtWidgets import (
 )
 
 from smsdesk.core.provider_api import kind_label
+from smsdesk.core.stamps import local_time
 from smsdesk.core.states import MessageState
 from smsdesk.gui.chart_campaign import OutcomesChart, ReasonsChart
 from smsdesk.gui.feedback import show_error
 from smsdesk.gui.formatting import money, number
-from smsdesk.gui.models import local_time
 from smsdesk.storage import Store
 from smsdesk.storage.campaign_stats import CampaignStats, CampaignSummary
 from smsdesk.storage.log import LogFilter

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from smsdesk.engine.campaign_control import TestSendResult
+from smsdesk.engine.campaign_control import SingleSendResult
 from smsdesk.engine.campaigns import CampaignPlan
 from smsdesk.gui.formatting import money, number
 from smsdesk.gui.settings import app_settings
@@ -166,7 +166,7 @@ class ConfirmSendDialog(QDialog):
         self.test_button.setEnabled(False)
         self.test_result.setText(self.tr("Sending a test to %1…").replace("%1", number))
 
-        def job(_progress: Callable[[int, int], None], cancel: threading.Event) -> TestSendResult:
+        def job(_progress: Callable[[int, int], None], cancel: threading.Event) -> SingleSendResult:
             from smsdesk.engine.campaign_control import send_test
             from smsdesk.engine.providers import open_provider
             from smsdesk.storage import Store
@@ -184,7 +184,7 @@ class ConfirmSendDialog(QDialog):
         task.signals.crashed.connect(self._test_failed)
         self.test_task = task.start()
 
-    def _test_done(self, result: TestSendResult) -> None:
+    def _test_done(self, result: SingleSendResult) -> None:
         self.test_button.setEnabled(True)
         self.test_task = None
         words = {

@@ -14,6 +14,8 @@ SPREADSHEET_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".et
 
 def spreadsheet_in(mime: QMimeData) -> Path | None:
     """The first local spreadsheet file among the dropped URLs, if any."""
+    # Imported here: PySide6's import hook reads the source of every module named in an import
+    # statement after it has loaded, and the window's start-up needs no paths from this module.
     from pathlib import Path
 
     for url in mime.urls():

@@ -13,7 +13,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QFont
 
-from smsdesk.gui.models import local_time
+from smsdesk.core.stamps import local_time
 from smsdesk.storage import Store
 from smsdesk.storage.optouts import SOURCE_MANUAL, SOURCE_PROVIDER, SOURCE_REPLY, OptOutEntry
 from smsdesk.storage.replies import Conversation

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -21,17 +22,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from smsdesk.engine.replies import AnswerResult
+from smsdesk.core.stamps import local_time
 from smsdesk.gui.inbox_models import ConversationModel
 from smsdesk.gui.inbox_thread import thread_html
 from smsdesk.gui.inbox_watch import InboxWatch
-from smsdesk.gui.models import local_time
 from smsdesk.gui.optout_list import OptOutList
 from smsdesk.storage import Store
 from smsdesk.storage.accounts import SANDBOX_PROVIDER, Account
 from smsdesk.storage.backup import database_file
 from smsdesk.storage.replies import ReplyAction
 from smsdesk.worker.tasks import BackgroundTask
+
+if TYPE_CHECKING:
+    from smsdesk.engine.campaign_control import SingleSendResult
 
 SEARCH_PAUSE_MS = 250
 NOTE_STYLE = "background: #fff4ce; color: #5c4400; border: 1px solid #e0c060; border-radius: 4px; padding: 6px;"
@@ -44,11 +47,10 @@ LIST_STYLE = (
 
 class InboxPane(QWidget):
     """Signals: ``unread_changed(count)`` after the owner read a thread; ``status_message(text)``
-    for the window's status bar; ``optouts_changed()`` when the opt-out list changed here."""
+    for the window's status bar."""
 
     unread_changed = Signal(int)
     status_message = Signal(str)
-    optouts_changed = Signal()
 
     def __init__(self, store: Store, watch: InboxWatch | None = None) -> None:
         super().__init__()
@@ -197,9 +199,7 @@ class InboxPane(QWidget):
             row = 0
         if row >= 0:
             index = self.model.index(row, 0)
-            self.list.setCurrentIndex(index)
-            if self.phone == self.model.conversation(row).phone:
-                self.show_thread(self.phone)
+            self.list.setCurrentIndex(index)  # shows the thread: the reload left no current row
         elif self.phone is None:
             self.show_thread(None)
             if total == 0 and not searching:
@@ -293,14 +293,12 @@ class InboxPane(QWidget):
             return
         self.store.optouts.remove(self.phone)
         self.status_message.emit(self.tr("%1 is no longer on the opt-out list.").replace("%1", self.phone))
-        self.show_thread(self.phone)
         self._optouts_changed()
 
     def _optouts_changed(self) -> None:
         self.optouts.reload()
         if self.phone is not None:
             self.show_thread(self.phone)
-        self.optouts_changed.emit()
 
     # -- answering -----------------------------------------------------------------------------
 
@@ -315,7 +313,7 @@ class InboxPane(QWidget):
         self.answer_status.setText(self.tr("Sending to %1…").replace("%1", phone))
         database = database_file(self.store.conn)
 
-        def job(_progress: Callable[[int, int], None], cancel: threading.Event) -> AnswerResult:
+        def job(_progress: Callable[[int, int], None], cancel: threading.Event) -> SingleSendResult:
             from smsdesk.engine.replies import answer_reply
 
             with Store.open(database, durable=True) as store:
@@ -327,7 +325,7 @@ class InboxPane(QWidget):
         task.signals.crashed.connect(self._answer_crashed)
         self.answer_task = task.start()
 
-    def _answered(self, result: AnswerResult) -> None:
+    def _answered(self, result: SingleSendResult) -> None:
         self.answer_task = None
         self.send_button.setEnabled(self.phone is not None)
         if result.state in ("sent", "delivered"):

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import html
 
+from smsdesk.core.stamps import local_time
 from smsdesk.core.states import state_label
 from smsdesk.engine.replies import action_label
-from smsdesk.gui.models import local_time
 from smsdesk.storage.replies import ReplyAction, ThreadItem
 
 OURS = "#d9ecff"

@@ -27,13 +27,12 @@ RECOUNT_MS = 15_000
 
 class InboxWatch(QObject):
     """Signals: ``arrived(new, opted_out)`` when the window's poller recorded replies;
-    ``news(text)`` saying so in a sentence; ``unread_changed(count)``; ``checked()`` after every
+    ``news(text)`` saying so in a sentence; ``checked()`` after every
     poll round (``problems`` then holds what still fails, one a line); ``status_message(message)``
     when an account could not be asked (one line, never a traceback)."""
 
     arrived = Signal(int, int)
     news = Signal(str)
-    unread_changed = Signal(int)
     checked = Signal()
     status_message = Signal(str)
 
@@ -83,7 +82,6 @@ class InboxWatch(QObject):
         if count != self.unread:
             self.unread = count
             self._show_badge(count)
-            self.unread_changed.emit(count)
 
     def _show_badge(self, count: int) -> None:
         if self.badge is None:

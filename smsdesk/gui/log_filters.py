@@ -8,8 +8,8 @@ from PySide6.QtCore import QDate, QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QDateEdit, QHBoxLayout, QLineEdit, QWidget
 
 from smsdesk.core.provider_api import ErrorKind, kind_label
+from smsdesk.core.stamps import local_time
 from smsdesk.core.states import MessageState, state_label
-from smsdesk.gui.models import local_time
 from smsdesk.storage import Store
 from smsdesk.storage.campaign_stats import CampaignStats
 from smsdesk.storage.log import LogFilter

@@ -26,10 +26,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from smsdesk.core.stamps import local_time
 from smsdesk.engine import history
 from smsdesk.gui.feedback import show_crash, show_error
 from smsdesk.gui.formatting import day, number
-from smsdesk.gui.models import local_time
 from smsdesk.storage import Store
 from smsdesk.storage.archive import ArchiveResult
 from smsdesk.storage.backup import BackupCancelled, BackupInfo, database_file, inspect

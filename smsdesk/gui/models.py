@@ -9,7 +9,6 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
 from typing import Any
 
 from PySide6.QtCore import (
@@ -22,6 +21,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor
 
 from smsdesk.core.provider_api import describe_kind, kind_label
+from smsdesk.core.stamps import local_time
 from smsdesk.core.states import MessageState, state_label
 from smsdesk.gui import theme
 from smsdesk.storage import Store
@@ -33,15 +33,6 @@ from smsdesk.worker.tasks import BackgroundTask
 log = logging.getLogger("smsdesk.gui.models")
 
 PAGE = 500
-
-
-def local_time(utc_stamp: str) -> str:
-    """A journal timestamp (UTC, ISO 8601) as the owner's clock shows it."""
-    try:
-        moment = datetime.fromisoformat(utc_stamp[:19]).replace(tzinfo=UTC)
-    except ValueError:
-        return utc_stamp
-    return moment.astimezone().isoformat(" ", "seconds")[:19]
 
 
 Index = QModelIndex | QPersistentModelIndex

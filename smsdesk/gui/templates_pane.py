@@ -194,14 +194,11 @@ class TemplatesPane(QWidget):
 
     def reload_templates(self, select: str | None = None) -> None:
         self._templates = self.store.templates.all()
-        self.template_list.blockSignals(True)
-        self.template_list.clear()
-        for t in self._templates:
-            self.template_list.addItem(t.name)
-        self.template_list.blockSignals(False)
         names = [t.name for t in self._templates]
         row = names.index(select) if select in names else (0 if names else -1)
         self.template_list.blockSignals(True)
+        self.template_list.clear()
+        self.template_list.addItems(names)
         self.template_list.setCurrentRow(row)
         self.template_list.blockSignals(False)
         self._select_template(row)

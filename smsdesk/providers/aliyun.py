@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Callable, Mapping, Sequence
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 from typing import Any, ClassVar
 
 import httpx
@@ -68,6 +68,7 @@ from smsdesk.providers.http_exchange import (
     with_retry_after,
 )
 from smsdesk.providers.lookup import (
+    CHINA_TIME,
     SENT_BEFORE,
     reference_for,
     window,
@@ -75,7 +76,6 @@ from smsdesk.providers.lookup import (
 
 API_VERSION = "2017-05-25"
 FORM_CONTENT_TYPE = "application/x-www-form-urlencoded"
-CHINA_TIME = timezone(timedelta(hours=8))
 SEND_SMS_MAX = 1000
 SEND_BATCH_SMS_MAX = 100
 OUT_ID_MAX = 255

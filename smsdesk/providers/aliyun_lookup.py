@@ -11,13 +11,12 @@ gets a provider id of its own making, ``@<send time>#<message id>:<number>``, wh
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from smsdesk.core.provider_api import DeliveryReport, ReportState, SentMatch, SentProbe
-from smsdesk.providers.lookup import in_window, reference_matches
+from smsdesk.providers.lookup import CHINA_TIME, in_window, reference_matches
 
-CHINA_TIME = timezone(timedelta(hours=8))
 DELIVERY_STATES = {"3": ReportState.DELIVERED, "2": ReportState.FAILED}
 """``SendStatus``: 1 waiting for the receipt, 2 failed, 3 delivered."""
 SEARCH_DAYS = 29

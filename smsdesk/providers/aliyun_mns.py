@@ -23,7 +23,7 @@ import contextlib
 import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import quote
 from xml.etree import ElementTree
@@ -43,9 +43,8 @@ from smsdesk.i18n import tr
 from smsdesk.providers import aliyun_mns_signing as signing
 from smsdesk.providers.account_settings import AccountSettingsError
 from smsdesk.providers.http_exchange import exchange, server_failed, status_fault
-from smsdesk.providers.lookup import decode_cursor, encode_cursor, reply_digest
+from smsdesk.providers.lookup import CHINA_TIME, decode_cursor, encode_cursor, reply_digest
 
-CHINA_TIME = timezone(timedelta(hours=8))
 NS = "{http://mns.aliyuncs.com/doc/v1/}"
 BATCH = 16
 """BatchReceiveMessage hands out at most 16 messages a call."""

@@ -17,10 +17,11 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import hmac
 from collections.abc import Mapping
 from datetime import datetime
 from email.utils import format_datetime
+
+from smsdesk.providers.aliyun_signing import hmac_sha1_base64
 
 MNS_VERSION = "2015-06-06"
 XML_CONTENT_TYPE = "text/xml;charset=UTF-8"
@@ -51,8 +52,8 @@ def string_to_sign(method: str, headers: Mapping[str, str], resource: str) -> st
 
 
 def signature(secret: str, to_sign: str) -> str:
-    digest = hmac.new(secret.encode("utf-8"), to_sign.encode("utf-8"), hashlib.sha1).digest()
-    return base64.b64encode(digest).decode("ascii")
+    """Base64(HMAC-SHA1): the same primitive as the SMS API's."""
+    return hmac_sha1_base64(secret, to_sign)
 
 
 def authorization(key_id: str, secret: str, method: str, headers: Mapping[str, str], resource: str) -> str:

@@ -11,10 +11,13 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 from smsdesk.core.provider_api import SentProbe
+
+CHINA_TIME = timezone(timedelta(hours=8))
+"""Beijing time, in which Aliyun and Tencent Cloud write their times."""
 
 SENT_BEFORE = timedelta(minutes=5)
 """How long before a probe's ``sent_at`` a provider's record of it may be stamped (clocks

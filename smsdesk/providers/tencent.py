@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections.abc import Callable, Mapping, Sequence
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timedelta
 from typing import Any, ClassVar
 
 import httpx
@@ -53,7 +53,14 @@ from smsdesk.providers.http_exchange import (
     utc_now,
     with_retry_after,
 )
-from smsdesk.providers.lookup import decode_cursor, encode_cursor, iso, reference_for, window
+from smsdesk.providers.lookup import (
+    CHINA_TIME,
+    decode_cursor,
+    encode_cursor,
+    iso,
+    reference_for,
+    window,
+)
 from smsdesk.providers.tencent_lookup import (
     REPORT_GRACE,
     SEARCH_BACK,
@@ -68,7 +75,6 @@ SEND_MAX = 200
 PULL_LIMIT = 100
 PULL_ROUNDS = 10
 SESSION_CONTEXT_MAX = 500
-CHINA_TIME = timezone(timedelta(hours=8))
 
 ERROR_KINDS: dict[str, ErrorKind] = {
     # Frequency limits.

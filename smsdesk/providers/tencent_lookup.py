@@ -16,7 +16,7 @@ report is matched by number and time alone.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from smsdesk.core.provider_api import (
@@ -26,9 +26,8 @@ from smsdesk.core.provider_api import (
     SentMatch,
     SentProbe,
 )
-from smsdesk.providers.lookup import SENT_BEFORE, reference_matches, reply_digest
+from smsdesk.providers.lookup import CHINA_TIME, SENT_BEFORE, reference_matches, reply_digest
 
-CHINA_TIME = timezone(timedelta(hours=8))
 REPORT_STATES = {"SUCCESS": ReportState.DELIVERED, "FAIL": ReportState.FAILED}
 SEARCH_BACK = timedelta(days=7) - timedelta(hours=1)
 """PullSmsSendStatusByPhoneNumber reaches seven days back; an hour is kept spare."""

@@ -10,7 +10,6 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
-from email.utils import parsedate_to_datetime
 from typing import Any, ClassVar
 from urllib.parse import quote, urlencode
 
@@ -25,7 +24,6 @@ from smsdesk.core.provider_api import (
     ProviderError,
     ProviderFault,
     ReplyPage,
-    ReportState,
     RequestNotSent,
     SendOutcome,
     SendSpec,
@@ -48,6 +46,7 @@ from smsdesk.providers.http_exchange import (
 )
 from smsdesk.providers.lookup import window
 from smsdesk.providers.twilio_lookup import (
+    FINAL_STATES,
     FIND_PAGES_MAX,
     PAGE_SIZE,
     ReplyWalk,
@@ -94,13 +93,6 @@ ERROR_KINDS: dict[str, ErrorKind] = {
     "35126": ErrorKind.UNKNOWN,
 }
 
-FINAL_STATES = {
-    "delivered": ReportState.DELIVERED,
-    "read": ReportState.DELIVERED,
-    "undelivered": ReportState.FAILED,
-    "failed": ReportState.FAILED,
-    "canceled": ReportState.FAILED,
-}
 
 
 def classify(code: str, message: str = "", retry_after: float | None = None) -> ProviderFault:
@@ -242,7 +234,7 @@ class TwilioProvider:
                     state=state,
                     code="" if code is None else str(code),
                     description=str(data.get("error_message") or ""),
-                    at=_rfc2822(data.get("date_updated")),
+                    at=rfc2822(data.get("date_updated")),
                     message_id=ref.message_id,
                 )
             )
@@ -327,12 +319,3 @@ class TwilioProvider:
 
     def close(self) -> None:
         self._client.close()
-
-
-def _rfc2822(value: object) -> datetime | None:
-    if not isinstance(value, str) or not value:
-        return None
-    try:
-        return parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None

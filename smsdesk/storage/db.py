@@ -16,6 +16,12 @@ from smsdesk.storage.migrations import MIGRATIONS
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
+def like_pattern(text: str) -> str:
+    """``text`` anywhere in a column, for ``LIKE ? ESCAPE '\\'``: its own ``%`` and ``_`` match themselves."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
 class DatabaseTooNew(UserFacingError):
     """The file was written by a newer version of smsdesk."""
 

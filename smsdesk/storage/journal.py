@@ -61,6 +61,21 @@ def parse_stamp(text: str | None) -> datetime | None:
     return datetime.strptime(text, STAMP).replace(tzinfo=UTC)
 
 
+def read_stamp(text: str | None) -> datetime | None:
+    """A stored UTC time, to the microsecond or to the second; None when absent or unreadable.
+
+    ``fromisoformat`` because the report poller reads thousands per round, and ``strptime``
+    costs enough of the window's interpreter time to make it stutter.
+    """
+    if not text:
+        return None
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
 def _now() -> str:
     return stamp(datetime.now(UTC))
 

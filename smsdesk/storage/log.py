@@ -16,6 +16,8 @@ import sqlite3
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
+from smsdesk.storage.db import like_pattern
+
 PAGE = 500
 
 
@@ -96,11 +98,6 @@ def parse_search(term: str) -> SearchTerm | None:
             return SearchTerm("number", tuple(dict.fromkeys(candidates)))
         return SearchTerm("digits", (digits,))
     return SearchTerm("text", (term,))
-
-
-def _like(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
 
 
 class SendLog:
@@ -191,10 +188,10 @@ class SendLog:
                 args.append(search.values[0])
             elif search.kind == "digits":
                 clauses.append("+m.phone LIKE ? ESCAPE '\\'")
-                args.append(_like(search.values[0]))
+                args.append(like_pattern(search.values[0]))
             else:
                 clauses.append("(+m.name LIKE ? ESCAPE '\\' OR +m.text LIKE ? ESCAPE '\\')")
-                args.extend([_like(search.values[0])] * 2)
+                args.extend([like_pattern(search.values[0])] * 2)
         if before is not None:
             clauses.append("m.id < ?")
             args.append(before)

@@ -11,6 +11,8 @@ import sqlite3
 from collections.abc import Iterable
 from typing import NamedTuple
 
+from smsdesk.storage.db import like_pattern
+
 SOURCE_REPLY = "reply"
 SOURCE_MANUAL = "manual"
 SOURCE_PROVIDER = "provider"
@@ -22,11 +24,6 @@ class OptOutEntry(NamedTuple):
     created_at: str
     source: str = ""
     keyword: str = ""
-
-
-def _like(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
 
 
 class OptOutStore:
@@ -83,7 +80,7 @@ class OptOutStore:
         search = search.strip()
         if not search:
             return "", ()
-        like = _like(search)
+        like = like_pattern(search)
         return " WHERE phone LIKE ? ESCAPE '\\' OR reason LIKE ? ESCAPE '\\' OR keyword LIKE ? ESCAPE '\\'", (
             like, like, like,
         )

@@ -21,24 +21,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from smsdesk.core.provider_api import ErrorKind, ReportState, SentMatch, SentProbe
+from smsdesk.storage.journal import read_stamp, stamp
 
-_STAMP = "%Y-%m-%dT%H:%M:%S.%fZ"
 NOT_FOUND = "not_found"
-
-
-def _stamp(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime(_STAMP)
-
-
-def _moment(text: str | None) -> datetime | None:
-    if not text:
-        return None
-    for layout, width in ((_STAMP, 27), ("%Y-%m-%dT%H:%M:%S", 19)):
-        try:
-            return datetime.strptime(text[:width], layout).replace(tzinfo=UTC)
-        except ValueError:
-            continue
-    return None
 
 
 @dataclass(frozen=True)
@@ -70,7 +55,6 @@ class ReconcileBook:
         self,
         *,
         campaign_id: int | None = None,
-        account_id: int | None = None,
         checked_before: datetime | None = None,
         limit: int = 10_000,
     ) -> list[DoubtfulProbe]:
@@ -81,12 +65,9 @@ class ReconcileBook:
         if campaign_id is not None:
             clauses.append("m.campaign_id = ?")
             args.append(campaign_id)
-        if account_id is not None:
-            clauses.append("m.account_id = ?")
-            args.append(account_id)
         if checked_before is not None:
             clauses.append("(c.checked_at IS NULL OR c.checked_at < ?)")
-            args.append(_stamp(checked_before))
+            args.append(stamp(checked_before))
         rows = self._conn.execute(
             "SELECT m.id, m.account_id, m.campaign_id, m.phone, m.text, m.claimed_at, m.created_at"
             " FROM messages m LEFT JOIN reconcile_checks c ON c.message_id = m.id"
@@ -95,7 +76,7 @@ class ReconcileBook:
         ).fetchall()
         found: list[DoubtfulProbe] = []
         for r in rows:
-            sent_at = _moment(r["claimed_at"]) or _moment(r["created_at"]) or datetime.now(UTC)
+            sent_at = read_stamp(r["claimed_at"]) or read_stamp(r["created_at"]) or datetime.now(UTC)
             found.append(
                 DoubtfulProbe(r["account_id"], r["campaign_id"], SentProbe(r["id"], r["phone"], r["text"], sent_at))
             )
@@ -107,7 +88,7 @@ class ReconcileBook:
         """Messages the provider has: in doubt -> sent with its id, or straight to the
         carrier's final word when it is in.  Returns how many left doubt."""
         changed = 0
-        when = _stamp(now)
+        when = stamp(now)
         with self._conn:
             self._conn.execute("BEGIN IMMEDIATE")
             for match in matches:
@@ -126,7 +107,7 @@ class ReconcileBook:
                 report = match.report
                 if report is None:
                     continue
-                final_at = _stamp(report.at) if report.at else when
+                final_at = stamp(report.at) if report.at else when
                 if report.state is ReportState.DELIVERED:
                     values: tuple[object, ...] = ("delivered", None, None, None)
                 else:
@@ -148,7 +129,7 @@ class ReconcileBook:
                 " SELECT id, ?, ?, ? FROM messages WHERE id = ? AND state = 'in_doubt'"
                 " ON CONFLICT(message_id) DO UPDATE SET checked_at = excluded.checked_at,"
                 " outcome = excluded.outcome, detail = excluded.detail",
-                ((_stamp(now), NOT_FOUND, detail, i) for i in ids),
+                ((stamp(now), NOT_FOUND, detail, i) for i in ids),
             )
         return len(ids)
 
@@ -165,7 +146,7 @@ class ReconcileBook:
                 f" WHERE message_id IN ({marks})",
                 chunk,
             ):
-                moment = _moment(r["checked_at"]) or datetime.now(UTC)
+                moment = read_stamp(r["checked_at"]) or datetime.now(UTC)
                 found[r["message_id"]] = ReconcileCheck(r["message_id"], moment, r["outcome"], r["detail"])
         return found
 

@@ -22,6 +22,7 @@ from smsdesk.core.keywords import (
     parse_keywords,
 )
 from smsdesk.core.provider_api import InboundReply
+from smsdesk.storage.db import like_pattern
 from smsdesk.storage.journal import STAMP, parse_stamp, stamp
 from smsdesk.storage.optouts import SOURCE_REPLY, OptOutStore
 
@@ -110,9 +111,11 @@ class ThreadItem:
     read: bool = True
 
 
-def _like(text: str) -> str:
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
+_CUSTOMER_NAME = (
+    "COALESCE((SELECT m.name FROM messages m WHERE m.phone = {phone} AND m.name != ''"
+    " ORDER BY m.id DESC LIMIT 1), '')"
+)
+"""SQL for the name a customer was last sent a message under ('' when none)."""
 
 
 class ReplyStore:
@@ -286,12 +289,12 @@ class ReplyStore:
         term = search.strip()
         if term:
             compact = "".join(ch for ch in term if ch not in " -()")
-            like = _like(term)
+            like = like_pattern(term)
             clauses.append(
                 "(r.phone LIKE ? ESCAPE '\\' OR r.text LIKE ? ESCAPE '\\' OR EXISTS (SELECT 1 FROM messages m"
                 " WHERE m.phone = r.phone AND m.name LIKE ? ESCAPE '\\'))"
             )
-            args += [_like(compact), like, like]
+            args += [like_pattern(compact), like, like]
         if unread_only:
             clauses.append("r.phone IN (SELECT phone FROM replies WHERE read = 0)")
         return (" WHERE " + " AND ".join(clauses)) if clauses else "", args
@@ -305,26 +308,21 @@ class ReplyStore:
     ) -> list[Conversation]:
         """Customers who replied, the most recent reply first."""
         where, args = self._conversation_filter(search, unread_only)
+        # The page is chosen first; the last reply and the name are then read for its rows only.
         rows = self._conn.execute(
-            "SELECT r.phone, MAX(r.received_at) AS last_at, COUNT(*) AS n, SUM(r.read = 0) AS unread"
-            f" FROM replies r{where} GROUP BY r.phone ORDER BY last_at DESC, r.phone LIMIT ? OFFSET ?",
+            "SELECT g.phone, g.last_at, g.n, g.unread,"
+            " COALESCE((SELECT x.text FROM replies x WHERE x.phone = g.phone"
+            " ORDER BY x.received_at DESC, x.id DESC LIMIT 1), '') AS last_text,"
+            f" {_CUSTOMER_NAME.format(phone='g.phone')} AS name"
+            " FROM (SELECT r.phone, MAX(r.received_at) AS last_at, COUNT(*) AS n, SUM(r.read = 0) AS unread"
+            f" FROM replies r{where} GROUP BY r.phone ORDER BY last_at DESC, r.phone LIMIT ? OFFSET ?) g"
+            " ORDER BY g.last_at DESC, g.phone",
             (*args, limit, offset),
         ).fetchall()
-        found = []
-        for r in rows:
-            last = self._conn.execute(
-                "SELECT text FROM replies WHERE phone = ? ORDER BY received_at DESC, id DESC LIMIT 1", (r["phone"],)
-            ).fetchone()
-            name = self._conn.execute(
-                "SELECT name FROM messages WHERE phone = ? AND name != '' ORDER BY id DESC LIMIT 1", (r["phone"],)
-            ).fetchone()
-            found.append(
-                Conversation(
-                    r["phone"], name[0] if name else "", r["last_at"], last[0] if last else "", int(r["n"]),
-                    int(r["unread"] or 0),
-                )
-            )
-        return found
+        return [
+            Conversation(r["phone"], r["name"], r["last_at"], r["last_text"], int(r["n"]), int(r["unread"] or 0))
+            for r in rows
+        ]
 
     def thread(self, phone: str, limit: int = 200) -> list[ThreadItem]:
         """The latest ``limit`` messages we sent ``phone`` and replies from it, oldest first."""
@@ -366,13 +364,12 @@ class ReplyStore:
             args.append(phone)
         if search.strip():
             clauses.append("(r.text LIKE ? ESCAPE '\\' OR r.phone LIKE ? ESCAPE '\\')")
-            args += [_like(search.strip()), _like(search.strip())]
+            args += [like_pattern(search.strip()), like_pattern(search.strip())]
         where = (" WHERE " + " AND ".join(clauses)) if clauses else ""
         rows = self._conn.execute(
             "SELECT r.id, a.name AS account, r.phone, r.text, r.received_at, r.read, r.keyword, r.action,"
             " COALESCE(c.name, '') AS campaign,"
-            " COALESCE((SELECT name FROM messages m WHERE m.phone = r.phone AND m.name != '' ORDER BY m.id DESC"
-            " LIMIT 1), '') AS name"
+            f" {_CUSTOMER_NAME.format(phone='r.phone')} AS name"
             " FROM replies r JOIN accounts a ON a.id = r.account_id LEFT JOIN campaigns c ON c.id = r.campaign_id"
             f"{where} ORDER BY r.received_at DESC, r.id DESC LIMIT ?",
             (*args, limit),
@@ -382,12 +379,6 @@ class ReplyStore:
                      r["keyword"], r["action"], r["campaign"])
             for r in rows
         ]
-
-    def fetched_at(self, account_id: int, reply_id: str) -> datetime | None:
-        row = self._conn.execute(
-            "SELECT fetched_at FROM replies WHERE account_id = ? AND reply_id = ?", (account_id, reply_id)
-        ).fetchone()
-        return None if row is None else parse_stamp(row[0])
 
 
 def _when(text: str) -> datetime:

@@ -16,25 +16,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from smsdesk.core.provider_api import DeliveryReport, ReportState, SentRef
-
-_STAMP = "%Y-%m-%dT%H:%M:%S.%fZ"
-
-
-def _stamp(moment: datetime) -> str:
-    return moment.astimezone(UTC).strftime(_STAMP)
-
-
-def _moment(text: str | None) -> datetime | None:
-    """A stored UTC time; ``fromisoformat`` because the poller reads thousands per round, and
-    ``strptime`` costs enough of the window's interpreter time to make it stutter."""
-    if not text:
-        return None
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
-
+from smsdesk.storage.journal import read_stamp, stamp
 
 _WAITING = ("m.state = 'sent'", "m.state = 'in_doubt' AND m.provider_id IS NOT NULL")
 """Accepted messages without a final report, as two index ranges. An in-doubt message with a
@@ -51,7 +33,7 @@ class ReportBook:
         """The first message written at or after ``moment``; messages are numbered in order."""
         row = self._conn.execute(
             "SELECT id FROM messages WHERE created_at >= ? ORDER BY created_at, id LIMIT 1",
-            (_stamp(moment),),
+            (stamp(moment),),
         ).fetchone()
         return None if row is None else int(row[0])
 
@@ -77,7 +59,7 @@ class ReportBook:
         ).fetchall()
         refs = []
         for r in rows:
-            sent_at = _moment(r["sent_at"]) or datetime.now(UTC)
+            sent_at = read_stamp(r["sent_at"]) or datetime.now(UTC)
             refs.append(SentRef(int(r["id"]), r["phone"], r["provider_id"], sent_at))
         return refs
 
@@ -114,8 +96,8 @@ class ReportBook:
                         str(r.state),
                         r.code,
                         r.description,
-                        _stamp(r.at) if r.at else None,
-                        _stamp(now),
+                        stamp(r.at) if r.at else None,
+                        stamp(now),
                     )
                     for r in reports
                 ),
@@ -129,7 +111,7 @@ class ReportBook:
         ).fetchall()
         return [
             DeliveryReport(r["provider_id"], ReportState(r["state"]), r["code"], r["description"],
-                           _moment(r["reported_at"]))
+                           read_stamp(r["reported_at"]))
             for r in rows
         ]
 
@@ -145,7 +127,7 @@ class ReportBook:
         """Reports no message claimed for a long time belong to no message of ours."""
         with self._conn:
             return self._conn.execute(
-                "DELETE FROM report_inbox WHERE received_at < ?", (_stamp(before),)
+                "DELETE FROM report_inbox WHERE received_at < ?", (stamp(before),)
             ).rowcount
 
     def kept_count(self) -> int:

@@ -22,39 +22,46 @@ from PySide6.QtWidgets import QLabel
 from smsdesk.gui import theme
 from smsdesk.gui.qt_properties import set_qt_properties
 
-FIRST_PAINT = r"""
+
+def _probe(on_paint: str) -> str:
+    """A child script that starts smsdesk as the ``smsdesk`` command does and runs ``on_paint``
+    (with ``window``, ``event`` and ``seen_before``) at each paint of the main window."""
+    return r"""
 import gc, json, sys
 from smsdesk.gui import main_window
 from smsdesk.cli.main import main  # the `smsdesk` command without arguments
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
 import PySide6.QtCore
 
-class FirstPaint(QObject):
-    def eventFilter(self, obj, event):
-        if event.type() == QEvent.Type.Paint and not hasattr(self, "seen"):
-            self.seen = {
-                "qt_namespace": "Qt" in PySide6.QtCore.__dict__,
-                "collector_running": gc.isenabled(),
-                "modules": sorted(sys.modules),
-            }
-            QTimer.singleShot(0, self.done)
+class Probe(QObject):
+    def eventFilter(self, window, event):
+        if event.type() == QEvent.Type.Paint:
+            seen_before = getattr(self, "seen", False)
+            self.seen = True
+""" + "".join(f"            {line}\n" for line in on_paint.splitlines()) + r"""
         return False
-
-    def done(self):
-        print(json.dumps(self.seen))
-        QCoreApplication.quit()
 
 shown = main_window.MainWindow.show
 
 def show(window):
-    window.first_paint = FirstPaint(window)
-    window.installEventFilter(window.first_paint)
+    window.probe = Probe(window)
+    window.installEventFilter(window.probe)
     shown(window)
 
 main_window.MainWindow.show = show
 sys.argv = ["smsdesk"]
-main()
+code = main()
+print("left", code, flush=True)
 """
+
+
+FIRST_PAINT = _probe("""if not seen_before:
+    print(json.dumps({
+        "qt_namespace": "Qt" in PySide6.QtCore.__dict__,
+        "collector_running": gc.isenabled(),
+        "modules": sorted(sys.modules),
+    }), flush=True)
+    QTimer.singleShot(0, QCoreApplication.quit)""")
 
 
 @pytest.fixture(scope="module")
@@ -64,7 +71,7 @@ def before_first_paint(tmp_path_factory: pytest.TempPathFactory) -> dict[str, ob
     run = [sys.executable, "-c", FIRST_PAINT]
     subprocess.run(run, env=env, capture_output=True, text=True, timeout=120, check=True)  # first run
     out = subprocess.run(run, env=env, capture_output=True, text=True, timeout=120, check=True)
-    seen: dict[str, object] = json.loads(out.stdout.strip().splitlines()[-1])
+    seen: dict[str, object] = json.loads(next(line for line in out.stdout.splitlines() if line.startswith("{")))
     return seen
 
 
@@ -98,30 +105,7 @@ def test_the_first_paint_leaves_out(before_first_paint: dict[str, object], modul
     assert module not in modules
 
 
-EXIT_WHEN_SHOWN = r"""
-import sys
-from PySide6.QtCore import QEvent, QObject
-from smsdesk.gui import main_window
-from smsdesk.cli.main import main
-
-class Paints(QObject):
-    def eventFilter(self, obj, event):
-        if event.type() == QEvent.Type.Paint:
-            print("painted", flush=True)
-        return False
-
-shown = main_window.MainWindow.show
-
-def show(window):
-    window.paints = Paints(window)
-    window.installEventFilter(window.paints)
-    shown(window)
-
-main_window.MainWindow.show = show
-sys.argv = ["smsdesk"]
-code = main()
-print("left", code, flush=True)
-"""
+EXIT_WHEN_SHOWN = _probe('print("painted", flush=True)')
 
 
 def test_the_build_scripts_start_up_figure_includes_the_first_paint(tmp_path: Path) -> None:
