@@ -10,7 +10,6 @@ import traceback
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QTimer
-from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
 from smsdesk import __version__, i18n, paths
@@ -29,7 +28,10 @@ log = logging.getLogger("smsdesk.gui")
 
 
 def install_translators(app: QApplication, language: str) -> list[QTranslator]:
-    """Load Qt's own and smsdesk's translations for ``language``; returns them to keep alive."""
+    """Load Qt's own and smsdesk's translations for ``language``; returns those installed.
+
+    Each translator is a child of ``app``, which keeps it alive as long as the application.
+    """
     translators: list[QTranslator] = []
     if language != "zh_CN":
         return translators  # English is the language the window is written in
@@ -55,17 +57,26 @@ def _excepthook(kind: type[BaseException], value: BaseException, tb: TracebackTy
     show_crash(None, "".join(traceback.format_exception(kind, value, tb)))
 
 
-def create_application(argv: list[str] | None = None) -> QApplication:
+def set_window_icon(app: QApplication) -> None:
+    """smsdesk's icon for every window of ``app`` (and the tray)."""
+    from PySide6.QtGui import QIcon
+
+    app.setWindowIcon(QIcon(str(paths.resources_dir() / "icons" / "smsdesk.svg")))
+
+
+def create_application(argv: list[str] | None = None, *, icon: bool = True) -> QApplication:
+    """The application, named, translated and (unless ``icon`` is false) with its icon."""
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(argv or sys.argv[:1])
     app.setApplicationName("smsdesk")
     app.setApplicationDisplayName("smsdesk")
     app.setApplicationVersion(__version__)
     app.setOrganizationName("smsdesk")
-    app.setWindowIcon(QIcon(str(paths.resources_dir() / "icons" / "smsdesk.svg")))
+    if icon:
+        set_window_icon(app)
     language = i18n.current_language()
     use_language(language)
-    app.setProperty("smsdesk_translators", install_translators(app, language))
+    install_translators(app, language)
     return app
 
 
@@ -75,7 +86,9 @@ def main() -> int:
     # them all again. It waits until the window has been painted (``MainWindow`` resumes it).
     gc.disable()
     setup_logging(rotate_later=True)  # the window turns rotation on after its first paint
-    app = create_application()
+    # The icon (an SVG, read through Qt's icon plugin) is given once the window is painted:
+    # loading it comes to about 4 ms, and the title bar shows it a frame later.
+    app = create_application(icon=False)
     sys.excepthook = _excepthook
     try:
         store = Store.open()
@@ -88,6 +101,7 @@ def main() -> int:
     from smsdesk.gui.main_window import MainWindow
 
     window = MainWindow(store)
+    window.painted.connect(lambda: set_window_icon(app))
     window.show()
     if os.environ.get("SMSDESK_EXIT_WHEN_SHOWN"):
         # Start-up measurements (the build script's cold-start figure): leave once painted.

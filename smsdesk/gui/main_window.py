@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
     QListWidget,
-    QListWidgetItem,
     QMainWindow,
     QStackedWidget,
     QWidget,
@@ -86,9 +85,11 @@ class MainWindow(QMainWindow):
         self.nav.setFixedWidth(160)
         self.nav.setStyleSheet(NAV_STYLE)
         self.stack = QStackedWidget()
-        for title in (self.tr("Templates"), self.tr("Recipients"), self.tr("Send log"), self.tr("Accounts"),
-                      self.tr("Inbox")):
-            QListWidgetItem(title, self.nav)
+        # Plain text items: an item made with QListWidgetItem builds PySide6's QIcon class (its
+        # overloads take icons), which nothing else needs before the first paint.
+        self.nav.addItems([self.tr("Templates"), self.tr("Recipients"), self.tr("Send log"), self.tr("Accounts"),
+                           self.tr("Inbox")])
+        for _row in range(self.nav.count()):
             self.stack.addWidget(QWidget())
         self._place(0, self.templates)
         self.nav.currentRowChanged.connect(self._show_row)

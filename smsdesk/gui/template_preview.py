@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QSizePolicy,
     QVBoxLayout,
 )
 
@@ -48,7 +47,6 @@ class PreviewPanel(QFrame):
         super().__init__()
         self.setObjectName("previewPanel")
         self.setStyleSheet(STYLE.replace("PROBLEM", theme.css(theme.PROBLEM)))
-        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
 
         heading = QLabel(self.tr("Preview"))
         heading.setStyleSheet("font-weight: 600; font-size: 14px;")
