@@ -98,7 +98,7 @@ def cmd_add(args: argparse.Namespace) -> int:
                 kind=args.kind,
                 signature=args.signature,
                 provider_template_id=args.provider_template_id,
-                param_names=[f"{a}={b}" for a, b in parse_param_map(args.template_params)],
+                param_names=tuple(f"{a}={b}" for a, b in parse_param_map(args.template_params)),
                 opt_out=args.opt_out,
             )
         )

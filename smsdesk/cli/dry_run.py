@@ -71,7 +71,7 @@ def print_dry_run(plan: CampaignPlan, *, as_json: bool) -> None:
         mark = f" [{m.skip_reason}]" if m.skip_reason else ""
         over = " " + tr("too long") if count.over_limit else ""
         print(
-            f"  {m.phone} ({count.segments} × {count.count.encoding}, {count.length}{over}){mark}: {m.text}"
+            f"  {m.phone} ({count.segments} × {count.split.encoding}, {count.length}{over}){mark}: {m.text}"
         )
     if len(plan.messages) > SHOWN:
         print(tr("  … and {more} more", more=len(plan.messages) - SHOWN))

@@ -20,7 +20,6 @@ from __future__ import annotations
 import codecs
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
 from itertools import accumulate, filterfalse, pairwise
@@ -111,11 +110,11 @@ class SegmentCount(NamedTuple):
     """Distinct characters, in order of appearance, that forced UCS-2 under the GSM rule."""
 
 
-@dataclass(frozen=True, slots=True)
-class MessageCount:
+class MessageCount(NamedTuple):
     """A count under the rule a provider applies to one recipient, checked against its maximum."""
 
-    count: SegmentCount
+    split: SegmentCount
+    """How the message splits into SMS under ``rule``."""
     rule: CountRule
     length: int
     """The message's length as the provider measures it for ``limit``."""
@@ -127,12 +126,11 @@ class MessageCount:
 
     @property
     def segments(self) -> int:
-        return self.count.segments
+        return self.split.segments
 
 
-@dataclass(frozen=True, slots=True)
-class CountTotals:
-    """Sums over many messages; totals for domestic and international recipients add up."""
+class CountTotals(NamedTuple):
+    """Sums over many messages (see :class:`CountTally`)."""
 
     messages: int = 0
     segments: int = 0
@@ -141,15 +139,6 @@ class CountTotals:
     forced_ucs2: int = 0
     """How many messages the GSM rule sends as UCS-2 because of some character."""
     max_segments: int = 0
-
-    def __add__(self, other: CountTotals) -> CountTotals:
-        return CountTotals(
-            messages=self.messages + other.messages,
-            segments=self.segments + other.segments,
-            over_limit=self.over_limit + other.over_limit,
-            forced_ucs2=self.forced_ucs2 + other.forced_ucs2,
-            max_segments=max(self.max_segments, other.max_segments),
-        )
 
 
 def utf16_units(text: str) -> int:
@@ -321,7 +310,7 @@ class CountTally:
         self.messages = self.segments = self.over_limit = self.forced_ucs2 = self.max_segments = 0
 
     def add(self, result: MessageCount) -> None:
-        count = result.count
+        count = result.split
         self.messages += 1
         self.segments += count.segments
         if count.segments > self.max_segments:
@@ -359,8 +348,8 @@ def count_warnings(result: MessageCount) -> tuple[str, ...]:
                 limit=result.limit,
             )
         )
-    if result.count.non_gsm_chars:
-        chars = " ".join(_show_char(char) for char in result.count.non_gsm_chars)
+    if result.split.non_gsm_chars:
+        chars = " ".join(_show_char(char) for char in result.split.non_gsm_chars)
         warnings.append(
             tr(
                 "Sent as Unicode because of {chars}: an SMS holds 70 characters instead of 160.",

@@ -12,7 +12,6 @@ import threading
 import time
 from array import array
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import NamedTuple
 
 from smsdesk.core.segments import (
@@ -53,15 +52,14 @@ def template_source(template: Template) -> str:
 # -- one customer ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class MessagePreview:
+class MessagePreview(NamedTuple):
     """One customer's message: as sent, as the phone shows it, and how it is billed."""
 
     text: str
     """The personalised text without the signature: what the provider is given."""
     shown: str
     """What the phone shows: the signature where the provider puts it, then the text."""
-    count: MessageCount
+    billing: MessageCount
     empty: tuple[str, ...]
     """Variables that came out empty for this customer (no value and no default)."""
 
@@ -74,7 +72,7 @@ def preview_message(
     return MessagePreview(
         text=text,
         shown=shown_text(text, provider=provider, signature=signature, domestic=domestic),
-        count=count_for_provider(text, provider=provider, signature=signature, domestic=domestic),
+        billing=count_for_provider(text, provider=provider, signature=signature, domestic=domestic),
         empty=tuple(dict.fromkeys(empty_variables(parsed, values))),
     )
 
@@ -174,7 +172,7 @@ def survey(
         text = render(parsed, values)
         result = count_message(text, phone=person.phone, provider=provider, signature=signature)
         tally.add(result)
-        segments = result.count.segments
+        segments = result.split.segments
         if not first:
             first = segments
         elif segments > first:
@@ -241,7 +239,7 @@ def plan_counts(
 def count_details(result: MessageCount) -> dict[str, object]:
     """One message's count as the dry run reports it."""
     return {
-        "encoding": str(result.count.encoding),
+        "encoding": str(result.split.encoding),
         "segments": result.segments,
         "length": result.length,
         "limit": result.limit,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
@@ -154,7 +154,7 @@ class AccountsPane(QWidget):
     def _fields(self) -> tuple[AccountField, ...]:
         return account_fields(str(self.provider.currentData()))
 
-    def _build_fields(self, settings: dict[str, str]) -> None:
+    def _build_fields(self, settings: Mapping[str, str]) -> None:
         while self.fields_form.rowCount():
             self.fields_form.removeRow(0)
         self._field_edits = {}
@@ -214,10 +214,10 @@ class AccountsPane(QWidget):
                         price_per_segment=self.price.value(), rate_per_second=self.rate.value())
             )
         else:
-            account = self._current
-            account.name, account.settings = name, settings
-            account.is_default = self.is_default.isChecked()
-            account.price_per_segment, account.rate_per_second = self.price.value(), self.rate.value()
+            account = self._current._replace(
+                name=name, settings=settings, is_default=self.is_default.isChecked(),
+                price_per_segment=self.price.value(), rate_per_second=self.rate.value(),
+            )
             self.store.accounts.update(account)
         if secrets:
             from smsdesk.storage.secrets import SecretStore

@@ -151,7 +151,7 @@ class PreviewPanel(QFrame):
         self.next_button.setEnabled(False)
 
     def show_message(self, preview: MessagePreview) -> None:
-        result = preview.count
+        result = preview.billing
         self.bubble.setText(preview.shown or self.tr("(empty message)"))
         if result.segments == 1:
             counts = self.tr("%1 of %4 characters · 1 SMS · %3")
@@ -160,14 +160,14 @@ class PreviewPanel(QFrame):
         for key, value in (
             ("%1", str(result.length)),
             ("%2", str(result.segments)),
-            ("%3", self._encoding_label(result.count.encoding)),
-            ("%4", str(result.count.per_segment)),
+            ("%3", self._encoding_label(result.split.encoding)),
+            ("%4", str(result.split.per_segment)),
         ):
             counts = counts.replace(key, value)
         self.counts.setText(counts)
         self.counts.setToolTip(
             self.tr("Sent as %1; the provider bills %2 SMS for this customer.")
-            .replace("%1", str(result.count.encoding))
+            .replace("%1", str(result.split.encoding))
             .replace("%2", str(result.segments))
         )
         lines = list(count_warnings(result))

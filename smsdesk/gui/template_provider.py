@@ -292,15 +292,15 @@ class ProviderTemplateBox(QGroupBox):
             )
         return self.mapping_text.text().strip()
 
-    def own_link(self) -> tuple[str, list[str]]:
+    def own_link(self) -> tuple[str, tuple[str, ...]]:
         """What to save on the template: its own link, or nothing when it uses the account's."""
         if not self._own:
-            return "", []
+            return "", ()
         try:
             pairs = parse_param_map(self.param_map())
         except UserFacingError:
             pairs = []
-        return self.template_id(), [f"{a}={b}" for a, b in pairs]
+        return self.template_id(), tuple(f"{a}={b}" for a, b in pairs)
 
     def templates(self) -> list[ProviderTemplate]:
         return self._templates

@@ -269,11 +269,13 @@ class TemplatesPane(QWidget):
             name = self.name.text().strip()
             if not name:
                 raise UserFacingError(self.tr("Give the template a name."))
-            t = self._current or Template(name=name, body="")
-            t.name, t.body, t.kind = name, self.editor.toPlainText(), str(self.kind.currentData())
-            t.opt_out = self.opt_out.text().strip()
+            t = (self._current or Template(name=name, body=""))._replace(
+                name=name, body=self.editor.toPlainText(), kind=str(self.kind.currentData()),
+                opt_out=self.opt_out.text().strip(),
+            )
             if self._provider_kind() in TEMPLATE_PROVIDERS:
-                t.provider_template_id, t.param_names = self.provider_box.own_link()
+                link, params = self.provider_box.own_link()
+                t = t._replace(provider_template_id=link, param_names=params)
             self.store.templates.save(t)
         except UserFacingError as exc:
             show_error(self, str(exc))

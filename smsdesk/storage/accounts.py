@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Mapping
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 from smsdesk.errors import UserFacingError
 from smsdesk.i18n import tr
@@ -15,13 +16,15 @@ SANDBOX_NAME = "Sandbox"
 SANDBOX_PROVIDER = "sandbox"
 
 
-@dataclass
-class Account:
-    """A provider account as saved: its settings hold nothing secret (secrets are in the keyring)."""
+class Account(NamedTuple):
+    """A provider account as saved: its settings hold nothing secret (secrets are in the keyring).
+
+    A changed account is a new value (``account._replace(...)``) handed to :meth:`AccountStore.update`.
+    """
 
     name: str
     provider: str
-    settings: dict[str, str] = field(default_factory=dict)
+    settings: Mapping[str, str] = MappingProxyType({})
     is_default: bool = False
     price_per_segment: float = 0.0
     currency: str = "CNY"
@@ -80,7 +83,7 @@ class AccountStore:
     def add(self, account: Account) -> Account:
         settings: dict[str, Any] = dict(account.settings)
         settings.setdefault("secret_ref", os.urandom(16).hex())
-        account.settings = settings
+        account = account._replace(settings=settings)
         try:
             with self._conn:
                 self._conn.execute("BEGIN IMMEDIATE")
@@ -103,8 +106,7 @@ class AccountStore:
             raise UserFacingError(
                 tr("An account named “{name}” already exists. Choose another name.", name=account.name)
             ) from exc
-        account.id = cur.lastrowid
-        return account
+        return account._replace(id=cur.lastrowid)
 
     def update(self, account: Account) -> None:
         if account.id is None:
@@ -120,7 +122,7 @@ class AccountStore:
                     (
                         account.name,
                         account.provider,
-                        json.dumps(account.settings, ensure_ascii=False),
+                        json.dumps(dict(account.settings), ensure_ascii=False),
                         int(account.is_default),
                         account.price_per_segment,
                         account.currency,

@@ -5,8 +5,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from smsdesk.errors import UserFacingError
 from smsdesk.i18n import tr
@@ -16,16 +15,19 @@ if TYPE_CHECKING:
     from smsdesk.core.approved import ApprovalState, ProviderSignature, ProviderTemplate
 
 
-@dataclass
-class Template:
-    """A saved message template, with the provider's approved template it is sent as, if any."""
+class Template(NamedTuple):
+    """A saved message template, with the provider's approved template it is sent as, if any.
+
+    A changed template is a new value (``template._replace(...)``) handed to
+    :meth:`TemplateStore.save`.
+    """
 
     name: str
     body: str
     kind: str = "notification"
     signature: str = ""
     provider_template_id: str = ""
-    param_names: list[str] = field(default_factory=list)
+    param_names: tuple[str, ...] = ()
     """``provider_param=our_variable`` pairs, in the provider's order."""
     opt_out: str = ""
     """A marketing template's opt-out line; blank means the default for its language."""
@@ -40,7 +42,7 @@ def _from_row(row: sqlite3.Row) -> Template:
         kind=row["kind"],
         signature=row["signature"],
         provider_template_id=row["provider_template_id"],
-        param_names=json.loads(row["param_names"]),
+        param_names=tuple(json.loads(row["param_names"])),
         opt_out=row["opt_out"],
     )
 
@@ -66,7 +68,7 @@ class TemplateStore:
             template.kind,
             template.signature,
             template.provider_template_id,
-            json.dumps(template.param_names, ensure_ascii=False),
+            json.dumps(list(template.param_names), ensure_ascii=False),
             template.opt_out,
         )
         try:
@@ -83,7 +85,7 @@ class TemplateStore:
                         " RETURNING id",
                         values,
                     )
-                    template.id = int(cur.fetchone()[0])
+                    template = template._replace(id=int(cur.fetchone()[0]))
                 else:
                     self._conn.execute(
                         "UPDATE templates SET name = ?, body = ?, kind = ?, signature = ?,"

@@ -88,7 +88,7 @@ def test_log_fetches_reports_first() -> None:
     with Store.open() as store:
         ensure_first_run(store)
         sandbox = next(a for a in store.accounts.all() if a.provider == "sandbox")
-        sandbox.settings["delay_seconds"] = "0.01"
+        sandbox = sandbox._replace(settings={**sandbox.settings, "delay_seconds": "0.01"})
         store.accounts.update(sandbox)
         assert sandbox.id is not None
         cid = store.journal.create_campaign(name="Now", account_id=sandbox.id, body="hi",

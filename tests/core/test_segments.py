@@ -15,6 +15,7 @@ from smsdesk.core.segments import (
     GSM_EXTENSION_CHARS,
     PROVIDER_KINDS,
     CountRule,
+    CountTally,
     CountTotals,
     Encoding,
     count_cn_domestic,
@@ -296,13 +297,13 @@ def test_aliyun_international_adds_signature_to_the_text() -> None:
     # "[" and "]" are extension characters, so "[Shop]" costs 8 septets.
     english = count_for_provider("x" * 152, provider="aliyun", signature="Shop", domestic=False)
     assert english.rule is CountRule.INTERNATIONAL
-    assert english.count.parts == ("[Shop]" + "x" * 152,)
-    assert (english.count.encoding, english.length, english.segments) == (Encoding.GSM7, 160, 1)
+    assert english.split.parts == ("[Shop]" + "x" * 152,)
+    assert (english.split.encoding, english.length, english.segments) == (Encoding.GSM7, 160, 1)
     longer = count_for_provider("x" * 153, provider="aliyun", signature="Shop", domestic=False)
     assert longer.segments == 2
     chinese_sig = count_for_provider("Hello", provider="aliyun", signature="小店", domestic=False)
-    assert chinese_sig.count.encoding is Encoding.UCS2
-    assert chinese_sig.count.non_gsm_chars == ("【", "小", "店", "】")
+    assert chinese_sig.split.encoding is Encoding.UCS2
+    assert chinese_sig.split.non_gsm_chars == ("【", "小", "店", "】")
 
 
 def test_aliyun_international_limit_counts_escape_septets() -> None:
@@ -317,8 +318,8 @@ def test_tencent_domestic_and_international() -> None:
     domestic = count_for_provider("好" * 65, provider="tencent", signature="腾讯云", domestic=True)
     assert (domestic.length, domestic.segments, domestic.limit) == (70, 1, 500)
     international = count_for_provider("Hi", provider="tencent", signature="腾讯云", domestic=False)
-    assert international.count.parts == ("Hi",)
-    assert international.count.encoding is Encoding.GSM7
+    assert international.split.parts == ("Hi",)
+    assert international.split.encoding is Encoding.GSM7
 
 
 def test_sandbox_counts_like_aliyun() -> None:
@@ -332,8 +333,8 @@ def test_twilio_uses_gsm_rules_without_signature_and_limits_body_at_1600() -> No
     text = "中文" * 10
     result = count_for_provider(text, provider="Twilio", signature="Shop", domestic=True)
     assert result.rule is CountRule.INTERNATIONAL
-    assert result.count.parts == (text,)
-    assert result.count == count_segments(text)
+    assert result.split.parts == (text,)
+    assert result.split == count_segments(text)
     escapes = count_for_provider("{" * 1600, provider="twilio", domestic=False)
     assert (escapes.length, escapes.over_limit) == (1600, False)
     assert count_for_provider("a" * 1601, provider="twilio", domestic=False).over_limit
@@ -350,7 +351,7 @@ def test_unknown_provider_is_refused() -> None:
         count_for_provider("Hi", provider="nexmo", domestic=False)
 
 
-def test_count_many_totals_and_their_sum() -> None:
+def test_count_many_totals_and_one_tally_over_both_kinds() -> None:
     domestic = count_many(
         ["好" * 10, "好" * 100, "好" * 600], provider="aliyun", signature="小店", domestic=True
     )
@@ -363,14 +364,13 @@ def test_count_many_totals_and_their_sum() -> None:
     )
     international = count_many(["Hi", "Hi 😜", "x" * 161], provider="twilio", domestic=False)
     assert international == CountTotals(3, 1 + 1 + 2, 0, 1, 2)
-    both = domestic + international
-    assert (both.messages, both.segments, both.over_limit, both.forced_ucs2, both.max_segments) == (
-        6,
-        domestic.segments + 4,
-        1,
-        1,
-        domestic.max_segments,
-    )
+    # Recipients of both kinds in one list add up in one tally, as the list survey counts them.
+    tally = CountTally()
+    for text in ["好" * 10, "好" * 100, "好" * 600]:
+        tally.add(count_for_provider(text, provider="aliyun", signature="小店", domestic=True))
+    for text in ["Hi", "Hi 😜", "x" * 161]:
+        tally.add(count_for_provider(text, provider="twilio", domestic=False))
+    assert tally.totals == CountTotals(6, domestic.segments + 4, 1, 1, domestic.max_segments)
     assert count_many([], provider="aliyun", domestic=True) == CountTotals()
 
 

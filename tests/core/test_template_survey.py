@@ -89,8 +89,7 @@ def test_a_cancelled_count_returns_nothing() -> None:
 
 
 def test_the_editors_totals_are_the_send_plans(store: Store) -> None:
-    account = store.accounts.ensure_sandbox()
-    account.price_per_segment = 0.05
+    account = store.accounts.ensure_sandbox()._replace(price_per_segment=0.05)
     store.accounts.update(account)
     saved = store.lists.save(
         "L",

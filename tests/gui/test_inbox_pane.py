@@ -24,7 +24,7 @@ TEXT = "本周六会员日全场八折，回T退订"
 
 def _sandbox(store: Store) -> Account:
     account = next(a for a in store.accounts.all() if a.provider == SANDBOX_PROVIDER)
-    account.settings["delay_seconds"] = "0"
+    account = account._replace(settings={**account.settings, "delay_seconds": "0"})
     store.accounts.update(account)
     return account
 

@@ -66,7 +66,7 @@ def _numbers(n: int) -> list[str]:
 
 def _sandbox(store: Store) -> Account:
     account = next(a for a in store.accounts.all() if a.provider == "sandbox")
-    account.settings["delay_seconds"] = "0"
+    account = account._replace(settings={**account.settings, "delay_seconds": "0"})
     store.accounts.update(account)
     return account
 

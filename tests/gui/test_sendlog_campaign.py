@@ -38,8 +38,7 @@ def _deliverable(n: int) -> list[str]:
 
 def _campaign(store: Store) -> int:
     sandbox = next(a for a in store.accounts.all() if a.provider == "sandbox")
-    sandbox.price_per_segment = 0.05
-    sandbox.settings["delay_seconds"] = "0.01"
+    sandbox = sandbox._replace(price_per_segment=0.05, settings={**sandbox.settings, "delay_seconds": "0.01"})
     store.accounts.update(sandbox)
     assert sandbox.id is not None
     phones = _deliverable(6)

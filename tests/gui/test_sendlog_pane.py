@@ -143,7 +143,7 @@ def test_export_what_the_filter_shows_through_the_window(
 def test_reports_are_polled_in_the_background_and_shown(window: Any, qtbot: Any) -> None:
     store: Store = window.store
     sandbox = next(a for a in store.accounts.all() if a.provider == "sandbox")
-    sandbox.settings["delay_seconds"] = "0.01"
+    sandbox = sandbox._replace(settings={**sandbox.settings, "delay_seconds": "0.01"})
     store.accounts.update(sandbox)
     assert sandbox.id is not None
     cid = store.journal.create_campaign(name="Now", account_id=sandbox.id, body="hi",

@@ -128,7 +128,7 @@ def test_aliyun_templates_are_fetched_linked_and_checked(
     saved = pane.store.templates.get("取货")
     assert (saved.provider_template_id, saved.param_names) == (
         "SMS_900002",
-        ["name=name", "code=取货码"],
+        ("name=name", "code=取货码"),
     )
 
     asked: list[Any] = []
@@ -164,7 +164,7 @@ def test_tencent_signatures_are_asked_by_id_and_parameters_fill_by_position(
 
     # A signature Tencent does not know is named, in words.
     pane.editor.setPlainText(PICKUP)
-    account.settings["signature"] = "别的店"
+    account = account._replace(settings={**account.settings, "signature": "别的店"})
     pane.store.accounts.update(account)
     pane.reload_accounts()
     assert "别的店" in box.problems.text()

@@ -32,8 +32,7 @@ def smsdesk(*args: str) -> subprocess.CompletedProcess[str]:
 
 def test_dry_run_counts_and_totals_are_the_editors(window: Any, qtbot: Any) -> None:
     store = window.store
-    account = store.accounts.get("Sandbox")
-    account.price_per_segment = 0.045
+    account = store.accounts.get("Sandbox")._replace(price_per_segment=0.045)
     store.accounts.update(account)
     saved = store.lists.save(
         "Members", region="CN", columns=["积分"], source_file="t", recipients=CUSTOMERS
