@@ -11,9 +11,11 @@ from pathlib import Path
 
 from smsdesk.errors import UserFacingError
 from smsdesk.i18n import tr
-from smsdesk.storage.migrations import MIGRATIONS
 
-SCHEMA_VERSION = len(MIGRATIONS)
+SCHEMA_VERSION = 6
+"""The number of entries in :data:`smsdesk.storage.migrations.MIGRATIONS` (a test checks it).
+
+The upgrade steps are loaded only when a database needs them, not at every start."""
 
 
 def like_pattern(text: str) -> str:
@@ -72,6 +74,10 @@ def connect(path: Path, *, check_same_thread: bool = True) -> sqlite3.Connection
 
 def _upgrade(conn: sqlite3.Connection) -> None:
     version = int(conn.execute("PRAGMA user_version").fetchone()[0])
+    if version >= SCHEMA_VERSION:
+        return
+    from smsdesk.storage.migrations import MIGRATIONS
+
     for number in range(version, SCHEMA_VERSION):
         conn.execute("BEGIN IMMEDIATE")
         try:

@@ -29,6 +29,7 @@ def _probe(on_paint: str) -> str:
     return r"""
 import gc, json, sys
 from smsdesk.gui import main_window
+import PySide6.QtGui, PySide6.QtWidgets
 from smsdesk.cli.main import main  # the `smsdesk` command without arguments
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
 import PySide6.QtCore
@@ -58,6 +59,11 @@ print("left", code, flush=True)
 FIRST_PAINT = _probe("""if not seen_before:
     print(json.dumps({
         "qt_namespace": "Qt" in PySide6.QtCore.__dict__,
+        # PySide6 builds a class (and its enums) the first time Python touches it.
+        "classes_built": sorted(
+            name for module in (PySide6.QtGui, PySide6.QtWidgets) for name in ("QIcon", "QSizePolicy")
+            if name in module.__dict__
+        ),
         "collector_running": gc.isenabled(),
         "modules": sorted(sys.modules),
     }), flush=True)
@@ -93,6 +99,9 @@ def test_the_first_paint_does_not_build_the_qt_namespace(before_first_paint: dic
         "smsdesk.core.approved",
         "smsdesk.engine.approved",
         "smsdesk.worker.tasks",  # the first background job starts after the first paint
+        "dataclasses",  # the records read at start are named tuples: a dataclass compiles its methods
+        "smsdesk.storage.migrations",  # schema upgrades load only when the database is older
+        "smsdesk.cli.commands",  # the subcommands: the window needs none of them
         "httpx",
         "phonenumbers",
         "openpyxl",
@@ -103,6 +112,30 @@ def test_the_first_paint_leaves_out(before_first_paint: dict[str, object], modul
     assert isinstance(modules, list)
     assert "smsdesk.gui.templates_pane" in modules  # the probe did see the window
     assert module not in modules
+
+
+def test_the_first_paint_builds_neither_the_icon_class_nor_size_policies(
+    before_first_paint: dict[str, object],
+) -> None:
+    # QIcon's enums (ThemeIcon has 151 members) and the SVG icon plugin wait for the window icon,
+    # which is set just after the first paint.
+    assert before_first_paint["classes_built"] == []
+
+
+ICON = _probe("""if not seen_before:
+    app = QCoreApplication.instance()
+    icons = []
+    window.painted.connect(lambda: icons.append(not app.windowIcon().isNull()))
+    window.painted.connect(lambda: print(json.dumps({"icon_set_after_paint": icons[-1]}), flush=True))
+    window.painted.connect(app.quit)""")
+
+
+def test_the_window_icon_is_set_once_the_window_is_painted(tmp_path: Path) -> None:
+    env = {**os.environ, "SMSDESK_HOME": str(tmp_path), "QT_QPA_PLATFORM": "offscreen", "SMSDESK_LANG": "en"}
+    out = subprocess.run([sys.executable, "-c", ICON], env=env, capture_output=True, text=True, timeout=120,
+                         check=True)
+    seen = json.loads(next(line for line in out.stdout.splitlines() if line.startswith("{")))
+    assert seen == {"icon_set_after_paint": True}
 
 
 EXIT_WHEN_SHOWN = _probe('print("painted", flush=True)')

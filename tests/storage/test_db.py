@@ -18,6 +18,12 @@ def test_new_database_is_created_at_the_current_version_in_wal_mode(tmp_path: Pa
     assert {"accounts", "recipient_lists", "recipients", "templates", "campaigns", "messages", "opt_outs"} <= tables
 
 
+def test_the_schema_version_is_the_number_of_upgrade_steps() -> None:
+    from smsdesk.storage.migrations import MIGRATIONS
+
+    assert len(MIGRATIONS) == SCHEMA_VERSION
+
+
 def test_default_location_follows_smsdesk_home(smsdesk_home: Path) -> None:
     with Store.open() as store:
         store.accounts.ensure_sandbox()
