@@ -155,7 +155,7 @@ def cmd_add(args: argparse.Namespace) -> int:
             store.accounts.remove(account.name)
             raise
     if args.json:
-        print_json({"name": account.name, "provider": account.provider, "settings": account.settings})
+        print_json({"name": account.name, "provider": account.provider, "settings": dict(account.settings)})
     else:
         print(tr("Account “{name}” added.", name=account.name))
     return 0

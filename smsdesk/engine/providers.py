@@ -70,7 +70,7 @@ class OpenProviders:
 
     def get(self, account: Account) -> Provider:
         assert account.id is not None
-        key = json.dumps([account.provider, account.settings], sort_keys=True)
+        key = json.dumps([account.provider, dict(account.settings)], sort_keys=True)
         held = self._held.get(account.id)
         if held is not None and held[0] == key:
             return held[1]
