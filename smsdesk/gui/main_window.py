@@ -71,7 +71,9 @@ class MainWindow(QMainWindow):
 
         # Only the first pane is built before the window shows; the others are built the first
         # time they are needed, which keeps start-up close to that of an empty window.
-        self.templates = TemplatesPane(store)
+        # The whole list is counted on a background thread once the window has been painted; on a
+        # slow machine its pause before counting could otherwise end before the first paint.
+        self.templates = TemplatesPane(store, count_later=True)
         self._recipients: RecipientsPane | None = None
         self._send_log: SendLogPane | None = None
         self._accounts: AccountsPane | None = None
@@ -136,6 +138,7 @@ class MainWindow(QMainWindow):
         self.painted.emit()
         if self._quitting:
             return
+        self.templates.surveyor.resume()
         self._fill_menus()
         logsetup.rotate_from_now()
         # What an earlier session left unfinished: nothing can have been started from this

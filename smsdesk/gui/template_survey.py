@@ -51,7 +51,8 @@ class ListSurveyor(QObject):
     failed = Signal(str)
     crashed = Signal(str)
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(self, parent: QObject | None = None, *, paused: bool = False) -> None:
+        """``paused``: requests are remembered but nothing is counted until :meth:`resume`."""
         super().__init__(parent)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -60,11 +61,18 @@ class ListSurveyor(QObject):
         self._wanted: SurveyRequest | None = None
         self._task: BackgroundTask | None = None
         self._running_key: tuple[object, ...] | None = None
+        self._paused = paused
 
     @property
     def busy(self) -> bool:
         """A count is waiting to start or running."""
-        return self._timer.isActive() or self._task is not None
+        return self._timer.isActive() or self._task is not None or (self._paused and self._wanted is not None)
+
+    def resume(self) -> None:
+        """Counts at once what was asked while paused; later requests behave as usual."""
+        if self._paused:
+            self._paused = False
+            self._start()
 
     def request(self, wanted: SurveyRequest | None, *, now: bool = False) -> None:
         """Count for ``wanted`` after a short pause (or at once); None cancels."""
@@ -73,6 +81,8 @@ class ListSurveyor(QObject):
             self._cancel_running()  # a count of anything else is of no use any more
         if wanted is None:
             self._timer.stop()
+            return
+        if self._paused:
             return
         if now:
             self._timer.stop()
@@ -106,9 +116,8 @@ class ListSurveyor(QObject):
                     progress=progress,
                 )
 
-        from smsdesk.worker.tasks import (
-            BackgroundTask,  # the first count starts after the first paint
-        )
+        # Loaded here: the window's first count starts after its first paint.
+        from smsdesk.worker.tasks import BackgroundTask
 
         task = BackgroundTask(job)
         # Bound methods, not partials: Qt drops the connections when this object is deleted.

@@ -70,7 +70,9 @@ class TemplatesPane(QWidget):
 
     campaign_started = Signal(int, str)
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, *, count_later: bool = False) -> None:
+        """``count_later``: the whole list is first counted when ``surveyor.resume()`` is called
+        (the window does so once it has been painted)."""
         super().__init__()
         self.store = store
         self._templates: list[Template] = []
@@ -178,7 +180,7 @@ class TemplatesPane(QWidget):
         layout.addLayout(middle, 5)
         layout.addWidget(self.panel, 4)
 
-        self.surveyor = ListSurveyor(self)
+        self.surveyor = ListSurveyor(self, paused=count_later)
         self.surveyor.finished.connect(self._survey_finished)
         self.surveyor.progress.connect(self.panel.show_counting)
         self.surveyor.failed.connect(lambda _m: self.panel.clear_totals())

@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextCharFormat
 
 from smsdesk.gui.confirm_send import ConfirmSendDialog
+from smsdesk.storage import Store
 
 LONG_ROW = 17
 EMPTY_ROWS = (4, 9)
@@ -189,3 +190,25 @@ def test_marketing_messages_carry_the_opt_out_line_counted_saved_and_sent(
     assert plan.messages[0].segments == 2
     assert plan.kind == "marketing"  # so the send waits out quiet hours
     assert plan.segments == pane.survey.totals.counts.segments
+
+
+def test_a_pane_told_to_count_later_counts_the_list_only_once_resumed(
+    qtbot: Any, store: Store, no_dialogs: list[str]
+) -> None:
+    # The window builds its Templates pane this way: the whole-list count, a background thread,
+    # must not start before the first paint, however long the start takes.
+    from smsdesk.engine.first_run import ensure_first_run
+    from smsdesk.gui.template_survey import DEBOUNCE_MS
+    from smsdesk.gui.templates_pane import TemplatesPane
+
+    ensure_first_run(store)
+    pane = TemplatesPane(store, count_later=True)
+    qtbot.addWidget(pane)
+    assert pane.current_list() is not None and pane.surveyor.busy  # a count is wanted...
+    qtbot.wait(DEBOUNCE_MS * 2)
+    assert pane.survey is None  # ...but none ran
+    assert "Counting" not in pane.totals.text()
+
+    pane.surveyor.resume()
+    qtbot.waitUntil(lambda: pane.survey_is_current() and not pane.surveyor.busy, timeout=15000)
+    assert pane.survey is not None and pane.survey.totals.counts.messages == 12
