@@ -23,8 +23,8 @@ EXIT_INTERNAL = 70
 
 
 def build_parser() -> argparse.ArgumentParser:
-    # Imported here, not at the top: `smsdesk` without arguments opens the window and should not
-    # pay for loading every command's dependencies first.
+    # Imported here, not at the top: `--self-test` and `emulator` are handled before the parser and
+    # need none of the commands' dependencies.
     from smsdesk.cli import (
         cmd_accounts,
         cmd_campaigns,
